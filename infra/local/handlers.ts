@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+
+/** Repository root: every `entry` in the definitions is relative to it, as for NodejsFunction. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers of every event type pass through here
+export type AnyHandler = (event: any, context: Context) => Promise<any>;
+
+const cache = new Map<string, Promise<AnyHandler>>();
+
+/** Load the `handler` export of an entry file, exactly the file NodejsFunction bundles on AWS. */
+export function loadHandler(entry: string, exportName = 'handler'): Promise<AnyHandler> {
+  const key = `${entry}#${exportName}`;
+  let loaded = cache.get(key);
+  if (!loaded) {
+    loaded = import(pathToFileURL(resolve(projectRoot, entry)).href).then((mod) => {
+      const fn = mod[exportName];
+      if (typeof fn !== 'function') throw new Error(`${entry} has no export "${exportName}"`);
+      return fn as AnyHandler;
+    });
+    cache.set(key, loaded);
+  }
+  return loaded;
+}
+
+/** A Lambda context as the runtime gives one, with a deadline. */
+export function lambdaContext(functionName: string, timeoutSeconds = 30): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const requestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

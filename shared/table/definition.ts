@@ -1,0 +1,54 @@
+/**
+ * THE table definitions. The AWS stack creates them with CDK, the local stack creates them on
+ * DynamoDB Local from the same objects, and repositories read index names from here.
+ */
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  /** `ALL`, or the non-key attributes to project. */
+  projection: 'ALL' | readonly string[];
+}
+
+export interface TableDefinition {
+  /** Logical name: CDK construct id, and the local table name. */
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  indexes: readonly IndexDefinition[];
+  stream?: 'NEW_AND_OLD_IMAGES';
+  timeToLiveAttribute?: string;
+}
+
+export const registryIndexes = {
+  /** A grid's people in a stable order (personId is a ULID): never changes while a person stays in the grid. */
+  byGrid: { name: 'byGrid', partitionKey: 'gridPk', sortKey: 'gridSk', projection: 'ALL' },
+  /** A grid's people of one status. */
+  byGridStatus: { name: 'byGridStatus', partitionKey: 'gridStatusPk', sortKey: 'gridSk', projection: 'ALL' },
+  /** All registrations of one ID number (keyed hash), newest first. */
+  byIdNumber: { name: 'byIdNumber', partitionKey: 'idNumberPk', sortKey: 'gridSk', projection: 'ALL' },
+  /** Sparse: only active registrations, by the day they were last seen (verified or arrived). */
+  due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk', projection: ['lastSeenOn', 'version'] },
+} as const satisfies Record<string, IndexDefinition>;
+
+export const registryTable = {
+  name: 'RegistryTable',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: Object.values(registryIndexes),
+  stream: 'NEW_AND_OLD_IMAGES',
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
+/** Powertools idempotency records (hashed keys only, 24 h TTL). */
+export const idempotencyTable = {
+  name: 'IdempotencyTable',
+  partitionKey: 'id',
+  indexes: [],
+  timeToLiveAttribute: 'expiration',
+} as const satisfies TableDefinition;
+
+export const tables = [registryTable, idempotencyTable] as const;
+
+/** Environment variable each function reads its table name from. */
+export const tableEnv = { registry: 'REGISTRY_TABLE', idempotency: 'IDEMPOTENCY_TABLE' } as const;
