@@ -40,6 +40,7 @@ export function checkCharacter(first17: string): string {
  * Parses and validates an ID number. Surrounding whitespace is ignored, inner whitespace is
  * not; a lower-case `x` is accepted and returned upper-case. `today` (`YYYY-MM-DD`, the
  * tenant's today) bounds the birth date, which must also be on or after 1900-01-01.
+ * Messages never echo any part of the input, so they are safe to log.
  */
 export function parseIdNumber(input: string, today: string): ParseIdNumberResult {
   if (!isIsoDate(today))
@@ -53,9 +54,9 @@ export function parseIdNumber(input: string, today: string): ParseIdNumberResult
   if (regionCode.startsWith('0')) return fail('region code (first 6 digits) must not start with 0');
 
   const birthDate = `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
-  if (!isIsoDate(birthDate)) return fail(`birth date ${birthDate} is not a real calendar date`);
-  if (birthDate < MIN_BIRTH_DATE) return fail(`birth date ${birthDate} is before ${MIN_BIRTH_DATE}`);
-  if (birthDate > today) return fail(`birth date ${birthDate} is in the future`);
+  if (!isIsoDate(birthDate)) return fail('birth date is not a real calendar date');
+  if (birthDate < MIN_BIRTH_DATE) return fail(`birth date is before ${MIN_BIRTH_DATE}`);
+  if (birthDate > today) return fail('birth date is in the future');
 
   const sequence = Number(idNumber.slice(14, 17));
   if (sequence === 0) return fail('sequence number (digits 15-17) must not be 000');
