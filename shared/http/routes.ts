@@ -185,3 +185,6 @@ export const defaultRoute: { routeKey: '$default'; fn: HttpFunctionName } = {
   routeKey: '$default',
   fn: 'platform',
 };
+
+/** Stage throttling: API Gateway's default route settings on AWS, a token bucket on the local host. */
+export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;

@@ -6,8 +6,11 @@ export interface IndexDefinition {
   name: string;
   partitionKey: string;
   sortKey: string;
-  /** `ALL`, or the non-key attributes to project. */
-  projection: 'ALL' | readonly string[];
+  /**
+   * `KEYS_ONLY`, `ALL`, or the non-key attributes to project. Indexes never project personal
+   * data (ID number, phone, name): a reader of an index learns keys and hashes only.
+   */
+  projection: 'KEYS_ONLY' | 'ALL' | readonly string[];
 }
 
 export interface TableDefinition {
@@ -22,11 +25,11 @@ export interface TableDefinition {
 
 export const registryIndexes = {
   /** A grid's people in a stable order (personId is a ULID): never changes while a person stays in the grid. */
-  byGrid: { name: 'byGrid', partitionKey: 'gridPk', sortKey: 'gridSk', projection: 'ALL' },
+  byGrid: { name: 'byGrid', partitionKey: 'gridPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
   /** A grid's people of one status. */
-  byGridStatus: { name: 'byGridStatus', partitionKey: 'gridStatusPk', sortKey: 'gridSk', projection: 'ALL' },
+  byGridStatus: { name: 'byGridStatus', partitionKey: 'gridStatusPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
   /** All registrations of one ID number (keyed hash), newest first. */
-  byIdNumber: { name: 'byIdNumber', partitionKey: 'idNumberPk', sortKey: 'gridSk', projection: 'ALL' },
+  byIdNumber: { name: 'byIdNumber', partitionKey: 'idNumberPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
   /** Sparse: only active registrations, by the day they were last seen (verified or arrived). */
   due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk', projection: ['lastSeenOn', 'version'] },
 } as const satisfies Record<string, IndexDefinition>;

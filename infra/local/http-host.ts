@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+} from 'aws-lambda';
+import {
+  apiThrottle,
+  defaultRoute,
+  httpFunctions,
+  matchRoute,
+  type RouteDefinition,
+  routeKeyOf,
+} from '../../shared/http/routes.js';
+import { authorizerEntry } from '../../shared/streams.js';
+import { lambdaContext, loadHandler } from './handlers.js';
+
+/** API Gateway's own payload limit (the functions enforce the contract's 256 KiB). */
+const gatewayMaxBody = 10 * 1024 * 1024;
+
+export interface HttpHostOptions {
+  port: number;
+  host?: string;
+  log?: (line: string) => void;
+  throttle?: { rateLimit: number; burstLimit: number } | false;
+}
+
+/**
+ * The local API Gateway: turns each request into an HTTP API payload 2.0 event, runs the same
+ * Lambda authorizer for non-public routes and passes its context on as
+ * `requestContext.authorizer.lambda`, then invokes the route's function from the route table.
+ */
+export class HttpHost {
+  private server: Server | undefined;
+  private tokens: number;
+  private lastRefill = Date.now();
+
+  constructor(private readonly options: HttpHostOptions) {
+    this.tokens = options.throttle === false ? 0 : (options.throttle ?? apiThrottle).burstLimit;
+  }
+
+  async start(): Promise<number> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.options.log?.(`host error: ${(error as Error).message}`);
+        if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+      });
+    });
+    this.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolveListen, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolveListen());
+    });
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : this.options.port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    });
+  }
+
+  private takeToken(): boolean {
+    const throttle = this.options.throttle === false ? undefined : (this.options.throttle ?? apiThrottle);
+    if (!throttle) return true;
+    const now = Date.now();
+    this.tokens = Math.min(throttle.burstLimit, this.tokens + ((now - this.lastRefill) / 1000) * throttle.rateLimit);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const finish = (status: number) =>
+      this.options.log?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms ${requestId}`);
+
+    if (!this.takeToken()) {
+      send(res, 429, { 'content-type': 'application/problem+json', 'retry-after': '1' }, JSON.stringify({
+        type: 'https://township-registry.example/problems/too-many-requests',
+        title: 'Too Many Requests',
+        status: 429,
+        detail: 'The API is throttled; retry after a short pause.',
+      }));
+      return finish(429);
+    }
+
+    const body = await readBody(req, gatewayMaxBody);
+    if (body === 'too-large') {
+      send(res, 413, { 'content-type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+      return finish(413);
+    }
+
+    const match = matchRoute(method, url.pathname);
+    const route: RouteDefinition | undefined = match && 'route' in match ? match.route : undefined;
+    const routeKey = route ? routeKeyOf(route) : defaultRoute.routeKey;
+    const fn = route ? route.fn : defaultRoute.fn;
+    const event = toEvent(req, url, method, routeKey, requestId, body, match && 'route' in match ? match.pathParameters : undefined);
+
+    if (route && route.access !== 'public') {
+      const authorizer = await loadHandler(authorizerEntry);
+      let auth: { isAuthorized?: boolean; context?: Record<string, unknown> };
+      try {
+        auth = await authorizer(toAuthorizerEvent(event), lambdaContext('authorizer', 5));
+      } catch {
+        send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+        return finish(500);
+      }
+      if (!auth?.isAuthorized) {
+        send(res, 403, { 'content-type': 'application/json' }, '{"message":"Forbidden"}');
+        return finish(403);
+      }
+      (event.requestContext as unknown as Record<string, unknown>).authorizer = { lambda: auth.context ?? {} };
+    }
+
+    const handler = await loadHandler(httpFunctions[fn].entry);
+    let result: APIGatewayProxyStructuredResultV2 | string | undefined;
+    try {
+      result = await handler(event, lambdaContext(fn, 10));
+    } catch (error) {
+      this.options.log?.(`${fn} threw: ${(error as Error).message}`);
+      send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+      return finish(500);
+    }
+    const out = normalizeResult(result);
+    send(res, out.statusCode ?? 200, { ...(out.headers as Record<string, string>), 'apigw-requestid': requestId }, out.body ?? '', out.isBase64Encoded);
+    finish(out.statusCode ?? 200);
+  }
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, base64 = false): void {
+  const payload = base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
+  res.end(payload);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  routeKey: string,
+  requestId: string,
+  body: Buffer,
+  pathParameters: Record<string, string> | undefined,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
+    else headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const now = new Date();
+  const text = body.length > 0 ? body.toString('utf8') : undefined;
+  const isText = text !== undefined && Buffer.from(text, 'utf8').equals(body);
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(pathParameters && Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: isText ? text : body.toString('base64'), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+  } as APIGatewayProxyEventV2;
+}
+
+function toAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.requestContext.http.method}${event.rawPath}`,
+    identitySource: event.headers.authorization ? [event.headers.authorization] : [],
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+    cookies: event.cookies ?? [],
+    headers: event.headers as Record<string, string>,
+    queryStringParameters: (event.queryStringParameters ?? {}) as Record<string, string>,
+    requestContext: event.requestContext,
+    pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+    stageVariables: {},
+  };
+}
+
+/** API Gateway's payload 2.0 response rules: a structured result, or anything else as 200 JSON. */
+function normalizeResult(result: unknown): APIGatewayProxyStructuredResultV2 {
+  if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
+  if (typeof result === 'string') return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result };
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result ?? null) };
+}

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { tables } from '../../shared/table/definition.js';
+import { registryTableName } from '../../shared/table/client.js';
+import { schedules, statisticsSubscription } from '../../shared/streams.js';
+import { ensureDynamoDbLocal, ensureTables, localDynamoClient } from './dynamodb.js';
+import { lambdaContext, loadHandler } from './handlers.js';
+import { HttpHost } from './http-host.js';
+import { Scheduler } from './scheduler.js';
+import { localSettings, useLocalStack } from './settings.js';
+import { StreamPoller } from './stream-poller.js';
+
+/**
+ * `npm start`: the whole system on one machine — DynamoDB Local, the tables from the one
+ * definition, the stream poller, the scheduler and the HTTP API, all running the same handlers
+ * as AWS. Ctrl-C or SIGTERM stops everything it started.
+ */
+const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+
+async function main(): Promise<void> {
+  const settings = localSettings();
+  useLocalStack(settings);
+  log(`data in ${settings.dataDir}`);
+
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    for (const stop of stops.reverse()) await stop().catch((e: Error) => log(`stop failed: ${e.message}`));
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const dynamo = await ensureDynamoDbLocal({ port: settings.dynamoPort, dataDir: join(settings.dataDir, 'dynamodb'), log });
+  stops.push(() => dynamo.stop());
+  log(dynamo.startedHere ? `DynamoDB Local started on ${dynamo.endpoint}` : `using DynamoDB Local already on ${dynamo.endpoint}`);
+  await ensureTables(localDynamoClient(dynamo.endpoint), tables);
+
+  const poller = new StreamPoller({
+    dynamoEndpoint: dynamo.endpoint,
+    tableName: registryTableName(),
+    subscription: statisticsSubscription,
+    handler: await loadHandler(statisticsSubscription.entry),
+    stateDir: join(settings.dataDir, 'streams'),
+    log,
+  });
+  await poller.start();
+  stops.push(() => poller.stop());
+  log(`stream poller attached (${statisticsSubscription.name})`);
+
+  const scheduler = new Scheduler({
+    schedules,
+    invoke: async (schedule, event) => {
+      const handler = await loadHandler(schedule.entry);
+      log(`schedule ${schedule.name}: running`);
+      const result = await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds));
+      log(`schedule ${schedule.name}: ${JSON.stringify(result ?? {})}`);
+    },
+    log,
+  });
+  scheduler.start();
+  stops.push(async () => scheduler.stop());
+
+  const host = new HttpHost({ port: settings.port, log });
+  const port = await host.start();
+  stops.push(() => host.stop());
+  log(`Township Registry API on http://127.0.0.1:${port} — ready (GET /v1/health)`);
+}
+
+main().catch((error: Error) => {
+  console.error(`npm start failed: ${error.message}`);
+  process.exit(1);
+});

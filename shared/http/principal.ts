@@ -1,0 +1,53 @@
+import type { Role } from './routes.js';
+
+/** Who is calling: what the authorizer found for the API key, passed on as API Gateway does. */
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  keyName: string;
+  role: Role;
+  /** Grids the key is limited to; undefined = every grid of the tenant. */
+  gridIds: readonly string[] | undefined;
+}
+
+/**
+ * The authorizer's context, flat strings (HTTP API simple responses). `refused` is set when the
+ * key is missing, unknown or revoked: the function then answers 401 as problem+json (API
+ * Gateway's own authorizer denial would be a bare 403).
+ */
+export type AuthorizerContext =
+  | { refused: 'true'; reason: string }
+  | { refused: 'false'; tenantId: string; keyId: string; keyName: string; role: Role; gridIds: string };
+
+export function toAuthorizerContext(p: Principal): AuthorizerContext {
+  return {
+    refused: 'false',
+    tenantId: p.tenantId,
+    keyId: p.keyId,
+    keyName: p.keyName,
+    role: p.role,
+    gridIds: p.gridIds ? p.gridIds.join(',') : '*',
+  };
+}
+
+export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined): Principal | undefined {
+  if (!ctx || ctx.refused !== 'false') return undefined;
+  const gridIds = String(ctx.gridIds ?? '*');
+  return {
+    tenantId: String(ctx.tenantId),
+    keyId: String(ctx.keyId),
+    keyName: String(ctx.keyName),
+    role: ctx.role as Role,
+    gridIds: gridIds === '*' ? undefined : gridIds.split(',').filter((g) => g !== ''),
+  };
+}
+
+/** May this principal see people/statistics of this grid? */
+export function inScope(p: Principal, gridId: string): boolean {
+  return p.gridIds === undefined || p.gridIds.includes(gridId);
+}
+
+/** Admin and office see raw identifiers on single reads; viewers never; lists mask for all but admin/office. */
+export function seesIdentifiers(p: Principal): boolean {
+  return p.role === 'admin' || p.role === 'office';
+}

@@ -1,0 +1,297 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { lastSeenOn, type Person, type Transition } from '../domain/person.js';
+import { newId } from '../ids.js';
+import { documentClient, registryTableName } from './client.js';
+import { registryIndexes } from './definition.js';
+import { type ItemKey, indexKeys, keys, personIndexKeys, type TenantContext } from './keys.js';
+
+export interface Actor {
+  keyId: string;
+  name: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  action: string;
+  actor: Actor;
+  changedFields: string[];
+  verifiedOn?: string;
+  outcome?: string;
+}
+
+/** Thrown when a write lost a race: the person changed (version) or is no longer active. */
+export class StaleWriteError extends Error {
+  constructor(readonly current: Person | undefined) {
+    super('the registration changed concurrently');
+  }
+}
+
+export class DuplicateIdNumberError extends Error {
+  constructor(readonly existingPersonId: string) {
+    super('an active registration with this ID number exists');
+  }
+}
+
+const personFields: readonly (keyof Person)[] = [
+  'personId', 'cardNumber', 'idNumber', 'name', 'sex', 'birthDate', 'flow', 'gridId', 'address', 'arrivedOn',
+  'lastVerifiedOn', 'maritalStatus', 'phone', 'occupation', 'employer', 'originRegion', 'status', 'departedOn',
+  'departureReason', 'closedOn', 'version', 'createdAt', 'updatedAt',
+];
+
+export function personFromItem(item: Record<string, unknown>): Person {
+  const p = {} as Record<string, unknown>;
+  for (const f of personFields) p[f] = item[f] ?? null;
+  return p as unknown as Person;
+}
+
+/**
+ * Persons and their history. Every method is bound to one tenant: no key can be built for
+ * another tenant's items from here.
+ */
+export function personRepository(t: TenantContext) {
+  const db = documentClient();
+  const table = registryTableName();
+
+  const personItem = (p: Person, idHash: string) => ({
+    ...keys.person(t, p.personId),
+    ...p,
+    entity: 'person',
+    tenantId: t.tenantId,
+    idHash,
+    lastSeenOn: lastSeenOn(p),
+    ...personIndexKeys(t, { personId: p.personId, gridId: p.gridId, status: p.status, idHash, lastSeenOn: lastSeenOn(p) }),
+  });
+
+  const historyPut = (tr: Transition, actor: Actor, extra: Record<string, unknown> = {}) => {
+    const at = tr.person.updatedAt;
+    return {
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.historyEvent(t, tr.person.personId, at, newId.event()),
+          entity: 'history',
+          tenantId: t.tenantId,
+          personId: tr.person.personId,
+          gridId: tr.person.gridId,
+          at,
+          action: tr.action,
+          actor,
+          changedFields: tr.changedFields,
+          version: tr.person.version,
+          ...extra,
+        },
+      },
+    };
+  };
+
+  return {
+    /** The next card number: a per-tenant sequence, so card numbers are unique in the tenant. */
+    async nextCardNumber(): Promise<string> {
+      const out = await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.cardSequence(t),
+          UpdateExpression: 'ADD #n :one',
+          ExpressionAttributeNames: { '#n': 'value' },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return `C${String(out.Attributes?.value ?? 0).padStart(8, '0')}`;
+    },
+
+    /**
+     * One transaction: the person, the ID-number guard (only one active registration per ID
+     * number) and the first history entry. A concurrent duplicate fails the guard's condition.
+     */
+    async register(tr: Transition, idHash: string, actor: Actor): Promise<Person> {
+      const guard = keys.idNumberGuard(t, idHash);
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: { ...guard, entity: 'id-guard', tenantId: t.tenantId, personId: tr.person.personId },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: personItem(tr.person, idHash),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              historyPut(tr, actor),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+          const existing = error.CancellationReasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
+          throw new DuplicateIdNumberError(existing ?? 'unknown');
+        }
+        throw error;
+      }
+      return tr.person;
+    },
+
+    async activePersonIdOf(idHash: string): Promise<string | undefined> {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.idNumberGuard(t, idHash), ConsistentRead: true }));
+      return out.Item?.personId as string | undefined;
+    },
+
+    async get(personId: string): Promise<(Person & { idHash: string }) | undefined> {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.person(t, personId), ConsistentRead: true }));
+      if (!out.Item) return undefined;
+      return { ...personFromItem(out.Item), idHash: out.Item.idHash as string };
+    },
+
+    /**
+     * Apply a transition of an active person, conditional on the version it was computed from:
+     * a concurrent change makes this fail (StaleWriteError) instead of being lost. Leaving the
+     * active state releases the ID-number guard in the same transaction.
+     */
+    async apply(tr: Transition, fromVersion: number, idHash: string, actor: Actor, extra: Record<string, unknown> = {}): Promise<Person> {
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        {
+          Put: {
+            TableName: table,
+            Item: personItem(tr.person, idHash),
+            ConditionExpression: '#version = :from AND #status = :active',
+            ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+            ExpressionAttributeValues: { ':from': fromVersion, ':active': 'active' },
+          },
+        },
+        historyPut(tr, actor, extra),
+      ];
+      if (tr.person.status !== 'active') {
+        items.push({
+          Delete: {
+            TableName: table,
+            Key: keys.idNumberGuard(t, idHash),
+            ConditionExpression: 'attribute_not_exists(pk) OR personId = :p',
+            ExpressionAttributeValues: { ':p': tr.person.personId },
+          },
+        });
+      }
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+          throw new StaleWriteError(await this.get(tr.person.personId));
+        }
+        throw error;
+      }
+      return tr.person;
+    },
+
+    async history(personId: string): Promise<HistoryEntry[]> {
+      const entries: HistoryEntry[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out: QueryCommandOutput = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: { ':pk': keys.personPartition(t, personId), ':sk': keys.historyPrefix },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const it of out.Items ?? []) {
+          entries.push({
+            at: it.at,
+            action: it.action,
+            actor: it.actor,
+            changedFields: it.changedFields ?? [],
+            ...(it.verifiedOn ? { verifiedOn: it.verifiedOn, outcome: it.outcome } : {}),
+          });
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return entries;
+    },
+
+    /** One page of a grid's people (optionally of one status), in personId order, after `afterSk`. */
+    async pageOfGrid(
+      gridId: string,
+      status: string | undefined,
+      limit: number,
+      afterSk: string | undefined,
+    ): Promise<{ people: Person[]; lastSk: string | undefined; more: boolean }> {
+      const index = status ? registryIndexes.byGridStatus : registryIndexes.byGrid;
+      const pk = status ? indexKeys.byGridStatus(t, gridId, status) : indexKeys.byGrid(t, gridId);
+      return pageOfIndex(index.name, index.partitionKey, pk, true, limit, afterSk, (p) =>
+        p.gridId === gridId && (!status || p.status === status),
+      );
+    },
+
+    /** One page of every registration of an ID number, newest first. */
+    async pageOfIdNumber(idHash: string, limit: number, afterSk: string | undefined) {
+      const index = registryIndexes.byIdNumber;
+      return pageOfIndex(index.name, index.partitionKey, indexKeys.byIdNumber(t, idHash), false, limit, afterSk, () => true);
+    },
+  };
+
+  /**
+   * Indexes hold keys only (no personal data is projected); a page is read from the index, then
+   * the people themselves with a strongly consistent BatchGet. Someone who left the index's
+   * partition between the two reads (moved grid, changed status) is dropped, not duplicated.
+   */
+  async function pageOfIndex(
+    indexName: string,
+    indexPkAttr: string,
+    pk: string,
+    forward: boolean,
+    limit: number,
+    afterSk: string | undefined,
+    stillMatches: (p: Person) => boolean,
+  ): Promise<{ people: Person[]; lastSk: string | undefined; more: boolean }> {
+    const index = Object.values(registryIndexes).find((i) => i.name === indexName);
+    if (!index) throw new Error(`no index ${indexName}`);
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: indexName,
+        KeyConditionExpression: `#pk = :pk${afterSk ? ` AND #sk ${forward ? '>' : '<'} :after` : ''}`,
+        ExpressionAttributeNames: { '#pk': indexPkAttr, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': pk, ...(afterSk ? { ':after': afterSk } : {}) },
+        ScanIndexForward: forward,
+        Limit: limit,
+      }),
+    );
+    const found = out.Items ?? [];
+    const people = await batchGetPeople(found.map((it) => ({ pk: it.pk as string, sk: it.sk as string })));
+    const last = found.at(-1);
+    return {
+      people: people.filter(stillMatches),
+      lastSk: last ? (last[index.sortKey] as string) : afterSk,
+      more: out.LastEvaluatedKey !== undefined,
+    };
+  }
+
+  async function batchGetPeople(itemKeys: ItemKey[]): Promise<Person[]> {
+    if (itemKeys.length === 0) return [];
+    const byKey = new Map<string, Person>();
+    let request: Record<string, { Keys: ItemKey[]; ConsistentRead: boolean }> | undefined = {
+      [table]: { Keys: itemKeys, ConsistentRead: true },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const it of out.Responses?.[table] ?? []) byKey.set(it.pk as string, personFromItem(it));
+      request = out.UnprocessedKeys as typeof request;
+    }
+    return itemKeys.map((k) => byKey.get(k.pk)).filter((p): p is Person => p !== undefined);
+  }
+}
