@@ -24,8 +24,20 @@ export interface TableDefinition {
 }
 
 export const registryIndexes = {
-  /** A grid's people in a stable order (personId is a ULID): never changes while a person stays in the grid. */
-  byGrid: { name: 'byGrid', partitionKey: 'gridPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
+  /**
+   * A grid's people in a stable order (`PERSON#<ULID>`: never changes while a person stays in the
+   * grid), and its verification events (`EVENT#…`). Projects only what the counters need, so
+   * reconciliation reads one index; never names, ID or phone numbers.
+   */
+  byGrid: {
+    name: 'byGrid',
+    partitionKey: 'gridPk',
+    sortKey: 'gridSk',
+    projection: [
+      'entity', 'action', 'gridId', 'flow', 'sex', 'birthDate', 'maritalStatus', 'status',
+      'arrivedOn', 'lastVerifiedOn', 'departedOn', 'closedOn', 'verifiedOn',
+    ],
+  },
   /** A grid's people of one status. */
   byGridStatus: { name: 'byGridStatus', partitionKey: 'gridStatusPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
   /** All registrations of one ID number (keyed hash), newest first. */

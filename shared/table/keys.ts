@@ -72,11 +72,20 @@ export const personIndexKeys = (
   return attrs;
 };
 
+/** A verification event is indexed under the grid it was recorded in (for reconciliation). */
+export const verificationIndexKeys = (t: TenantContext, gridId: string, eventId: string): Record<string, string> => ({
+  gridPk: gridPk(t, gridId),
+  gridSk: `EVENT#${eventId}`,
+});
+
 export const indexKeys = {
   byGrid: (t: TenantContext, gridId: string): string => gridPk(t, gridId),
   byGridStatus: (t: TenantContext, gridId: string, status: string): string => `${gridPk(t, gridId)}#STATUS#${status}`,
   byIdNumber: (t: TenantContext, idHash: string): string => `${tenantPk(t)}#IDNO#${idHash}`,
   gridSkOf: (personId: string): string => `PERSON#${personId}`,
+  /** Every person's gridSk sorts above this, every event's below. */
+  gridPeopleStart: 'PERSON#',
+  gridEventsStart: 'EVENT#',
   due: (t: TenantContext, shard: number): string => duePartition(t, shard),
   /** Everything last seen strictly before `day` sorts below this bound. */
   dueBefore: (day: string): string => `${day}#`,

@@ -11,7 +11,14 @@ import { lastSeenOn, type Person, type Transition } from '../domain/person.js';
 import { newId } from '../ids.js';
 import { documentClient, registryTableName } from './client.js';
 import { registryIndexes } from './definition.js';
-import { type ItemKey, indexKeys, keys, personIndexKeys, type TenantContext } from './keys.js';
+import {
+  type ItemKey,
+  indexKeys,
+  keys,
+  personIndexKeys,
+  type TenantContext,
+  verificationIndexKeys,
+} from './keys.js';
 
 export interface Actor {
   keyId: string;
@@ -72,11 +79,13 @@ export function personRepository(t: TenantContext) {
 
   const historyPut = (tr: Transition, actor: Actor, extra: Record<string, unknown> = {}) => {
     const at = tr.person.updatedAt;
+    const eventId = newId.event();
     return {
       Put: {
         TableName: table,
         Item: {
-          ...keys.historyEvent(t, tr.person.personId, at, newId.event()),
+          ...keys.historyEvent(t, tr.person.personId, at, eventId),
+          ...(tr.action === 'verified' ? verificationIndexKeys(t, tr.person.gridId, eventId) : {}),
           entity: 'history',
           tenantId: t.tenantId,
           personId: tr.person.personId,
@@ -260,13 +269,15 @@ export function personRepository(t: TenantContext) {
   ): Promise<{ people: Person[]; lastSk: string | undefined; more: boolean }> {
     const index = Object.values(registryIndexes).find((i) => i.name === indexName);
     if (!index) throw new Error(`no index ${indexName}`);
+    // Forward pages start above `PERSON#` so a grid's verification events (`EVENT#…`) never show.
+    const after = afterSk ?? (forward ? indexKeys.gridPeopleStart : undefined);
     const out = await db.send(
       new QueryCommand({
         TableName: table,
         IndexName: indexName,
-        KeyConditionExpression: `#pk = :pk${afterSk ? ` AND #sk ${forward ? '>' : '<'} :after` : ''}`,
-        ExpressionAttributeNames: { '#pk': indexPkAttr, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':pk': pk, ...(afterSk ? { ':after': afterSk } : {}) },
+        KeyConditionExpression: `#pk = :pk${after ? ` AND #sk ${forward ? '>' : '<'} :after` : ''}`,
+        ExpressionAttributeNames: { '#pk': indexPkAttr, ...(after ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': pk, ...(after ? { ':after': after } : {}) },
         ScanIndexForward: forward,
         Limit: limit,
       }),
