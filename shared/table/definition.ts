@@ -63,7 +63,7 @@ export const idempotencyTable = {
   timeToLiveAttribute: 'expiration',
 } as const satisfies TableDefinition;
 
-export const tables = [registryTable, idempotencyTable] as const;
+export const tables: readonly TableDefinition[] = [registryTable, idempotencyTable];
 
 /** Environment variable each function reads its table name from. */
 export const tableEnv = { registry: 'REGISTRY_TABLE', idempotency: 'IDEMPOTENCY_TABLE' } as const;

@@ -49,6 +49,8 @@ export const keys = {
   }),
   gridPartition: (t: TenantContext, gridId: string): string => gridPk(t, gridId),
   monthPrefix: 'MONTH#',
+  /** Dedupe marker: this stream record's contributions were applied (TTL'd after the stream's 24 h). */
+  streamMarker: (t: TenantContext, eventId: string): ItemKey => ({ pk: `${tenantPk(t)}#STREAM#${eventId}`, sk: 'APPLIED' }),
   reconciliationRun: (t: TenantContext, runId: string): ItemKey => ({ pk: tenantPk(t), sk: `RECONCILIATION#${runId}` }),
   reconciliationPrefix: 'RECONCILIATION#',
   reconciliationCheckpoint: (t: TenantContext): ItemKey => ({ pk: tenantPk(t), sk: 'RECONCILIATION-CHECKPOINT' }),

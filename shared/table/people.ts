@@ -16,6 +16,8 @@ import {
   indexKeys,
   keys,
   personIndexKeys,
+  dueShardCount,
+  personIdOfKey,
   type TenantContext,
   verificationIndexKeys,
 } from './keys.js';
@@ -244,6 +246,34 @@ export function personRepository(t: TenantContext) {
       return pageOfIndex(index.name, index.partitionKey, pk, true, limit, afterSk, (p) =>
         p.gridId === gridId && (!status || p.status === status),
       );
+    },
+
+    /**
+     * Active registrations last seen before `day`, from the sparse due index: only active
+     * people carry it, so the cost is O(due), not O(all). Yields pages of person ids.
+     */
+    async *lastSeenBefore(day: string): AsyncGenerator<{ personId: string; lastSeenOn: string }[]> {
+      const index = registryIndexes.due;
+      for (let shard = 0; shard < dueShardCount; shard++) {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out: QueryCommandOutput = await db.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: index.name,
+              KeyConditionExpression: '#pk = :pk AND #sk < :before',
+              ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+              ExpressionAttributeValues: { ':pk': indexKeys.due(t, shard), ':before': indexKeys.dueBefore(day) },
+              ExclusiveStartKey: start,
+            }),
+          );
+          yield (out.Items ?? []).map((it) => ({
+            personId: personIdOfKey(it.pk as string) as string,
+            lastSeenOn: it.lastSeenOn as string,
+          }));
+          start = out.LastEvaluatedKey;
+        } while (start);
+      }
     },
 
     /** One page of every registration of an ID number, newest first. */

@@ -1,0 +1,220 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Contributions, type CounterItemRef, itemRef, sum } from '../domain/counters.js';
+import { documentClient, registryTableName } from './client.js';
+import { type ItemKey, keys, type TenantContext } from './keys.js';
+
+/** DynamoDB's limit of items in one transaction. */
+const maxTransactionItems = 100;
+/** Dedupe markers outlive the stream's 24 h retention, then TTL removes them. */
+const markerTtlSeconds = 48 * 60 * 60;
+
+export interface SourceChange {
+  /** The stream record's eventID: unique per change, the same on every redelivery. */
+  eventId: string;
+  tenantId: string;
+  delta: Contributions;
+}
+
+export function counterKey(t: TenantContext, ref: CounterItemRef): ItemKey {
+  return ref.kind === 'gauges' ? keys.gridCounters(t, ref.gridId) : keys.gridMonth(t, ref.gridId, ref.month);
+}
+
+const bookkeeping = new Set(['pk', 'sk', 'entity', 'tenantId', 'gridId', 'month', 'revision', 'updatedAt']);
+
+export function fieldsOf(item: Record<string, unknown> | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of Object.entries(item ?? {})) if (!bookkeeping.has(k) && typeof v === 'number') out.set(k, v);
+  return out;
+}
+
+/** One UpdateItem that ADDs amounts to a counter item (creating it) and bumps its revision. */
+export function counterUpdate(
+  t: TenantContext,
+  ref: CounterItemRef,
+  fields: ReadonlyMap<string, number>,
+  condition?: { revision: number | undefined },
+) {
+  const names: Record<string, string> = { '#revision': 'revision' };
+  const values: Record<string, unknown> = { ':one': 1, ':now': new Date().toISOString(), ':entity': 'counters', ':tenantId': t.tenantId, ':gridId': ref.gridId };
+  const adds = ['#revision :one'];
+  let i = 0;
+  for (const [field, n] of fields) {
+    names[`#f${i}`] = field;
+    values[`:f${i}`] = n;
+    adds.push(`#f${i} :f${i}`);
+    i++;
+  }
+  const input = {
+    TableName: registryTableName(),
+    Key: counterKey(t, ref),
+    UpdateExpression: `ADD ${adds.join(', ')} SET updatedAt = :now, entity = :entity, tenantId = :tenantId, gridId = :gridId`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ...(condition
+      ? condition.revision === undefined
+        ? { ConditionExpression: 'attribute_not_exists(#revision)' }
+        : { ConditionExpression: '#revision = :rev', ExpressionAttributeValues: { ...values, ':rev': condition.revision } }
+      : {}),
+  };
+  return input;
+}
+
+/**
+ * Apply stream changes exactly once: each chunk is ONE transaction holding a dedupe marker per
+ * source change and one ADD per counter item (the chunk's changes collapsed). A redelivered
+ * change finds its marker, is dropped, and the chunk is retried without it — so replays,
+ * crash-retries and partial-batch retries never count twice. Returns the number of counter-item
+ * writes made (for metrics and the benchmark).
+ */
+export async function applyChanges(changes: readonly SourceChange[]): Promise<{ counterWrites: number; skipped: number }> {
+  let counterWrites = 0;
+  let skipped = 0;
+  // A change that counts nothing needs no marker: applying nothing twice is harmless.
+  for (const chunk of chunksOf(changes.filter((c) => c.delta.size > 0))) {
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const { input, markerIndex, counterItems } = transactionFor(pending);
+      try {
+        await documentClient().send(new TransactWriteCommand(input));
+        counterWrites += counterItems;
+        break;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException) || attempt >= 8) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const applied = new Set<number>();
+        reasons.forEach((r, i) => {
+          const change = markerIndex.get(i);
+          if (r.Code === 'ConditionalCheckFailed' && change !== undefined) applied.add(change);
+        });
+        if (applied.size > 0) {
+          skipped += applied.size;
+          pending = pending.filter((_, i) => !applied.has(i));
+          continue;
+        }
+        // Conflicts with a concurrent writer of the same counter item: back off and retry.
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
+      }
+    }
+  }
+  return { counterWrites, skipped };
+}
+
+function* chunksOf(changes: readonly SourceChange[]): Generator<SourceChange[]> {
+  let chunk: SourceChange[] = [];
+  let items = new Set<string>();
+  for (const change of changes) {
+    const touched = new Set(items);
+    for (const id of change.delta.keys()) touched.add(`${change.tenantId}|${id}`);
+    if (chunk.length > 0 && chunk.length + 1 + touched.size > maxTransactionItems) {
+      yield chunk;
+      chunk = [];
+      items = new Set();
+      for (const id of change.delta.keys()) items.add(`${change.tenantId}|${id}`);
+    } else {
+      items = touched;
+    }
+    chunk.push(change);
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function transactionFor(changes: readonly SourceChange[]) {
+  const table = registryTableName();
+  const expiresAt = Math.floor(Date.now() / 1000) + markerTtlSeconds;
+  const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+  const markerIndex = new Map<number, number>();
+  changes.forEach((c, i) => {
+    markerIndex.set(items.length, i);
+    items.push({
+      Put: {
+        TableName: table,
+        Item: { ...keys.streamMarker({ tenantId: c.tenantId }, c.eventId), entity: 'stream-marker', expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  });
+  const byTenant = new Map<string, Contributions[]>();
+  for (const c of changes) byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), c.delta]);
+  let counterItems = 0;
+  for (const [tenantId, deltas] of byTenant) {
+    for (const [id, fields] of sum(deltas)) {
+      items.push({ Update: counterUpdate({ tenantId }, itemRef(id), fields) });
+      counterItems++;
+    }
+  }
+  return { input: { TransactItems: items } as TransactWriteCommandInput, markerIndex, counterItems };
+}
+
+/** Read side of the counters, bound to one tenant. */
+export function counterRepository(t: TenantContext) {
+  const db = documentClient();
+  const table = registryTableName();
+  return {
+    async gauges(gridId: string, consistent = false): Promise<{ fields: Map<string, number>; revision: number | undefined }> {
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: keys.gridCounters(t, gridId), ConsistentRead: consistent }),
+      );
+      return { fields: fieldsOf(out.Item), revision: out.Item?.revision as number | undefined };
+    },
+
+    async gaugesOf(gridIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+      const result = new Map<string, Map<string, number>>(gridIds.map((g) => [g, new Map()]));
+      for (let i = 0; i < gridIds.length; i += 100) {
+        let request: Record<string, { Keys: ItemKey[] }> | undefined = {
+          [table]: { Keys: gridIds.slice(i, i + 100).map((g) => keys.gridCounters(t, g)) },
+        };
+        while (request && Object.keys(request).length > 0) {
+          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const it of out.Responses?.[table] ?? []) result.set(it.gridId as string, fieldsOf(it));
+          request = out.UnprocessedKeys as typeof request;
+        }
+      }
+      return result;
+    },
+
+    /** Month items of one grid between two months (inclusive), with their revisions. */
+    async months(gridId: string, from: string, to: string, consistent = false) {
+      const rows: { month: string; fields: Map<string, number>; revision: number }[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': keys.gridPartition(t, gridId),
+              ':from': keys.gridMonth(t, gridId, from).sk,
+              ':to': keys.gridMonth(t, gridId, to).sk,
+            },
+            ConsistentRead: consistent,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const it of out.Items ?? []) {
+          rows.push({ month: (it.sk as string).slice(keys.monthPrefix.length), fields: fieldsOf(it), revision: it.revision as number });
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return rows;
+    },
+
+    /** Repair one counter item by ADDing the difference, only if nobody changed it since it was read. */
+    async repair(ref: CounterItemRef, difference: ReadonlyMap<string, number>, revision: number | undefined): Promise<boolean> {
+      try {
+        await db.send(new UpdateCommand(counterUpdate(t, ref, difference, { revision })));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+  };
+}
