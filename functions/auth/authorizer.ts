@@ -1,6 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
 import { type AuthorizerContext, toAuthorizerContext } from '../../shared/http/principal.js';
 import { logger } from '../../shared/observability.js';
 import { findPrincipalBySecret } from '../../shared/table/tenants.js';
@@ -16,9 +19,11 @@ const bearer = /^Bearer\s+(trk_[A-Za-z0-9_-]{20,200})\s*$/;
 export const authorize = async (
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> => {
-  const header = event.headers?.authorization ?? event.headers?.Authorization ?? event.identitySource?.[0] ?? '';
+  const header =
+    event.headers?.authorization ?? event.headers?.Authorization ?? event.identitySource?.[0] ?? '';
   const match = bearer.exec(header);
-  if (!match?.[1]) return { isAuthorized: true, context: { refused: 'true', reason: 'missing or malformed key' } };
+  if (!match?.[1])
+    return { isAuthorized: true, context: { refused: 'true', reason: 'missing or malformed key' } };
   const principal = await findPrincipalBySecret(match[1]);
   if (!principal) {
     logger.info('api key refused');
@@ -28,4 +33,6 @@ export const authorize = async (
   return { isAuthorized: true, context: toAuthorizerContext(principal) };
 };
 
-export const handler = middy(authorize).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(authorize).use(
+  injectLambdaContext(logger, { resetKeys: true, logEvent: false }),
+);

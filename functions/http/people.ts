@@ -1,18 +1,11 @@
 import { parseIdNumber } from '../../shared/domain/id-number.js';
-import { type Person, depart, update, verify } from '../../shared/domain/person.js';
+import type { Transition } from '../../shared/domain/person.js';
+import { depart, type Person, update, verify } from '../../shared/domain/person.js';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor.js';
 import { fieldErrors, httpHandler, route } from '../../shared/http/handler.js';
 import { inScope, type Principal } from '../../shared/http/principal.js';
 import { HttpProblem, problems } from '../../shared/http/problem.js';
 import { entityId } from '../../shared/http/schemas.js';
-import {
-  actorOf,
-  etag,
-  lifecycleProblem,
-  personView,
-  registerArrival,
-  tenantOf,
-} from '../../shared/registry/service.js';
 import {
   batchBody,
   departureBody,
@@ -21,10 +14,17 @@ import {
   updateBody,
   verificationBody,
 } from '../../shared/registry/schemas.js';
+import {
+  actorOf,
+  etag,
+  lifecycleProblem,
+  personView,
+  registerArrival,
+  tenantOf,
+} from '../../shared/registry/service.js';
 import { deploymentKeys } from '../../shared/secrets.js';
 import { gridRepository } from '../../shared/table/grids.js';
 import { personRepository, StaleWriteError } from '../../shared/table/people.js';
-import type { Transition } from '../../shared/domain/person.js';
 
 /** The person, if it exists in this tenant (else 404) and the key's grids cover it (else 403). */
 async function personInScope(principal: Principal, personId: string | undefined) {
@@ -58,12 +58,25 @@ async function change(
   const tenant = await tenantOf(principal);
   for (let attempt = 0; ; attempt++) {
     const current = await personInScope(principal, personId);
-    if (expected !== undefined && current.version !== expected) throw problems.preconditionFailed(current.version);
+    if (expected !== undefined && current.version !== expected)
+      throw problems.preconditionFailed(current.version);
     try {
       const tr = await step(current, tenant.today);
-      return await personRepository(principal).apply(tr, current.version, current.idHash, actorOf(principal), extra(tr));
+      return await personRepository(principal).apply(
+        tr,
+        current.version,
+        current.idHash,
+        actorOf(principal),
+        extra(tr),
+      );
     } catch (error) {
-      if (error instanceof StaleWriteError && expected === undefined && attempt < 3 && error.current?.status === 'active') continue;
+      if (
+        error instanceof StaleWriteError &&
+        expected === undefined &&
+        attempt < 3 &&
+        error.current?.status === 'active'
+      )
+        continue;
       if (error instanceof StaleWriteError && expected !== undefined && error.current?.status === 'active') {
         throw problems.preconditionFailed(error.current.version);
       }
@@ -75,7 +88,8 @@ async function change(
 async function gridMustExist(principal: Principal, gridId: string | undefined): Promise<void> {
   if (gridId === undefined) return;
   if (!inScope(principal, gridId)) throw problems.forbidden('This key may not move people into that grid.');
-  if (!(await gridRepository(principal).get(gridId))) throw problems.field('gridId', 'no such grid in this township');
+  if (!(await gridRepository(principal).get(gridId)))
+    throw problems.field('gridId', 'no such grid in this township');
 }
 
 const now = () => new Date().toISOString();
@@ -128,20 +142,24 @@ export const handler = httpHandler('people', {
         if (principal.role !== 'admin' && principal.role !== 'office') {
           throw problems.forbidden('Only admin and office keys may look people up by ID number.');
         }
-        if (query.gridId || query.status) throw problems.field('idNumber', 'cannot be combined with gridId or status');
+        if (query.gridId || query.status)
+          throw problems.field('idNumber', 'cannot be combined with gridId or status');
         const tenant = await tenantOf(principal);
         const id = parseIdNumber(query.idNumber, tenant.today);
         if (!id.ok) throw problems.field('idNumber', id.message);
         const idHash = keys.idNumberHash(principal.tenantId, id.value.idNumber);
         const q = `idNumber:${idHash}`;
-        const after = query.cursor ? decodeCursor<string>(keys, principal.tenantId, q, query.cursor) : undefined;
+        const after = query.cursor
+          ? decodeCursor<string>(keys, principal.tenantId, q, query.cursor)
+          : undefined;
         const page = await personRepository(principal).pageOfIdNumber(idHash, query.limit, after);
         const people = page.people.filter((p) => inScope(principal, p.gridId));
         return {
           status: 200,
           body: {
             items: people.map((p) => personView(p, principal, true)),
-            nextCursor: page.more && page.lastSk ? encodeCursor(keys, principal.tenantId, q, page.lastSk) : null,
+            nextCursor:
+              page.more && page.lastSk ? encodeCursor(keys, principal.tenantId, q, page.lastSk) : null,
           },
         };
       }
@@ -150,10 +168,13 @@ export const handler = httpHandler('people', {
       let gridIds: string[];
       if (query.gridId) {
         if (!(await gridRepository(principal).get(query.gridId))) throw problems.notFound('grid');
-        if (!inScope(principal, query.gridId)) throw problems.forbidden('This key is limited to other grids.');
+        if (!inScope(principal, query.gridId))
+          throw problems.forbidden('This key is limited to other grids.');
         gridIds = [query.gridId];
       } else {
-        gridIds = (await gridRepository(principal).list()).map((g) => g.gridId).filter((g) => inScope(principal, g));
+        gridIds = (await gridRepository(principal).list())
+          .map((g) => g.gridId)
+          .filter((g) => inScope(principal, g));
       }
       const q = `grid:${query.gridId ?? '*'}:${query.status ?? '*'}`;
       type Position = { g: string; k: string | undefined };
@@ -167,7 +188,12 @@ export const handler = httpHandler('people', {
       while (gi >= 0 && gi < gridIds.length && items.length < query.limit) {
         const gridId = gridIds[gi] as string;
         const afterSk = position && position.g === gridId ? position.k : undefined;
-        const page = await personRepository(principal).pageOfGrid(gridId, query.status, query.limit - items.length, afterSk);
+        const page = await personRepository(principal).pageOfGrid(
+          gridId,
+          query.status,
+          query.limit - items.length,
+          afterSk,
+        );
         items.push(...page.people);
         position = { g: gridId, k: page.lastSk };
         if (page.more) {
@@ -223,7 +249,9 @@ export const handler = httpHandler('people', {
   'POST /v1/people/{personId}/departure': route({
     body: departureBody,
     handle: async ({ principal, params, body, headers }) => {
-      const person = await change(principal, params.personId, ifMatch(headers), (p, today) => depart(p, body, today, now()));
+      const person = await change(principal, params.personId, ifMatch(headers), (p, today) =>
+        depart(p, body, today, now()),
+      );
       return { status: 200, body: personView(person, principal, false), headers: etag(person) };
     },
   }),

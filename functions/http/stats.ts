@@ -13,10 +13,14 @@ import { reconciliationRepository } from '../../shared/table/reconciliations.js'
 const monthlyQuery = z
   .strictObject({ from: isoMonth, to: isoMonth, gridId: entityId.optional() })
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' })
-  .refine((q) => q.from > q.to || monthsBetween(q.from, q.to).length <= 120, { path: ['to'], message: 'at most 120 months at once' });
+  .refine((q) => q.from > q.to || monthsBetween(q.from, q.to).length <= 120, {
+    path: ['to'],
+    message: 'at most 120 months at once',
+  });
 
 async function gridInScope(principal: Principal, gridId: string | undefined) {
-  const grid = gridId && entityId.safeParse(gridId).success ? await gridRepository(principal).get(gridId) : undefined;
+  const grid =
+    gridId && entityId.safeParse(gridId).success ? await gridRepository(principal).get(gridId) : undefined;
   if (!grid) throw problems.notFound('grid');
   if (!inScope(principal, grid.gridId)) throw problems.forbidden('This key is limited to other grids.');
   return grid;
@@ -34,7 +38,11 @@ export const handler = httpHandler('stats', {
       const gauges = await counterRepository(principal).gaugesOf(grids.map((g) => g.gridId));
       const totals = zeroCounters();
       const rows = grids.map((g) => {
-        const c = countersOn(gauges.get(g.gridId) ?? new Map(), tenant.today, tenant.settings.verificationCycleDays);
+        const c = countersOn(
+          gauges.get(g.gridId) ?? new Map(),
+          tenant.today,
+          tenant.settings.verificationCycleDays,
+        );
         addCounters(totals, c);
         return { gridId: g.gridId, name: g.name, community: g.community, ...c };
       });
@@ -49,7 +57,11 @@ export const handler = httpHandler('stats', {
       const { fields } = await counterRepository(principal).gauges(grid.gridId);
       return {
         status: 200,
-        body: { gridId: grid.gridId, asOf: tenant.today, ...countersOn(fields, tenant.today, tenant.settings.verificationCycleDays) },
+        body: {
+          gridId: grid.gridId,
+          asOf: tenant.today,
+          ...countersOn(fields, tenant.today, tenant.settings.verificationCycleDays),
+        },
       };
     },
   }),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { constantTimeEqual, requiredSignupToken } from '../../shared/secrets.js';
 import { httpHandler, publicRoute, route } from '../../shared/http/handler.js';
 import { problems } from '../../shared/http/problem.js';
 import { entityId, role, text, timeZone } from '../../shared/http/schemas.js';
+import { constantTimeEqual, requiredSignupToken } from '../../shared/secrets.js';
 import { gridRepository } from '../../shared/table/grids.js';
 import { createTenant, tenantRepository } from '../../shared/table/tenants.js';
 
@@ -27,8 +27,10 @@ const apiKeyBody = z
     gridIds: z.array(entityId).min(1, 'list at least one grid').max(100).optional(),
   })
   .superRefine((k, ctx) => {
-    if (k.role === 'grid' && !k.gridIds) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: 'required for the grid role' });
-    if (k.role === 'admin' && k.gridIds) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: 'an admin key covers every grid' });
+    if (k.role === 'grid' && !k.gridIds)
+      ctx.addIssue({ code: 'custom', path: ['gridIds'], message: 'required for the grid role' });
+    if (k.role === 'admin' && k.gridIds)
+      ctx.addIssue({ code: 'custom', path: ['gridIds'], message: 'an admin key covers every grid' });
   });
 
 export const handler = httpHandler('tenants', {
@@ -68,19 +70,35 @@ export const handler = httpHandler('tenants', {
         const found = await gridRepository(principal).existing(gridIds);
         const unknown = gridIds.map((g, i) => ({ g, i })).filter(({ g }) => !found.has(g));
         if (unknown.length > 0) {
-          throw problems.validation(unknown.map(({ g, i }) => ({ path: `gridIds.${i}`, message: `no grid ${g} in this township` })));
+          throw problems.validation(
+            unknown.map(({ g, i }) => ({ path: `gridIds.${i}`, message: `no grid ${g} in this township` })),
+          );
         }
       }
-      const key = await tenantRepository(principal).createApiKey({ name: body.name, role: body.role, gridIds });
+      const key = await tenantRepository(principal).createApiKey({
+        name: body.name,
+        role: body.role,
+        gridIds,
+      });
       return {
         status: 201,
-        body: { keyId: key.keyId, apiKey: key.apiKey, name: key.name, role: key.role, gridIds: key.gridIds, createdAt: key.createdAt },
+        body: {
+          keyId: key.keyId,
+          apiKey: key.apiKey,
+          name: key.name,
+          role: key.role,
+          gridIds: key.gridIds,
+          createdAt: key.createdAt,
+        },
       };
     },
   }),
 
   'GET /v1/api-keys': route({
-    handle: async ({ principal }) => ({ status: 200, body: { items: await tenantRepository(principal).listApiKeys() } }),
+    handle: async ({ principal }) => ({
+      status: 200,
+      body: { items: await tenantRepository(principal).listApiKeys() },
+    }),
   }),
 
   'DELETE /v1/api-keys/{keyId}': route({

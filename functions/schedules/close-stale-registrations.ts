@@ -7,7 +7,12 @@ import { type CloseStaleReport, closeStaleRegistrations } from '../../shared/reg
 import { allTenants } from '../../shared/table/tenants.js';
 
 /** Scheduled daily: close stale registrations in every tenant. Safe to run twice or concurrently. */
-export async function run(): Promise<{ tenants: number; closed: number; skipped: number; reports: CloseStaleReport[] }> {
+export async function run(): Promise<{
+  tenants: number;
+  closed: number;
+  skipped: number;
+  reports: CloseStaleReport[];
+}> {
   const reports: CloseStaleReport[] = [];
   for await (const tenant of allTenants()) {
     const report = await closeStaleRegistrations(tenant);
@@ -16,7 +21,14 @@ export async function run(): Promise<{ tenants: number; closed: number; skipped:
   }
   const closed = reports.reduce((n, r) => n + r.closed, 0);
   metrics.addMetric(metricNames.staleRegistrationsClosed, 'Count', closed);
-  return { tenants: reports.length, closed, skipped: reports.reduce((n, r) => n + r.skipped, 0), reports: reports.filter((r) => r.candidates > 0) };
+  return {
+    tenants: reports.length,
+    closed,
+    skipped: reports.reduce((n, r) => n + r.skipped, 0),
+    reports: reports.filter((r) => r.candidates > 0),
+  };
 }
 
-export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = middy(run)
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  .use(logMetrics(metrics));

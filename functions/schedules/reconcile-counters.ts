@@ -29,7 +29,10 @@ export interface ReconcileResult {
  * and reports `complete: false` — the next invocation (the job runner locally, a re-run of the
  * schedule on AWS) resumes every unfinished tenant from its checkpoint.
  */
-export async function run(event: { detail?: ReconcileInput } | undefined, context: Context): Promise<ReconcileResult> {
+export async function run(
+  event: { detail?: ReconcileInput } | undefined,
+  context: Context,
+): Promise<ReconcileResult> {
   const settleMs = event?.detail?.settleMs ?? 5_000;
   const result: ReconcileResult = { complete: true, tenants: [], driftFound: 0, driftRepaired: 0 };
   const shouldStop = () => context.getRemainingTimeInMillis() < reserveMs;
@@ -43,10 +46,13 @@ export async function run(event: { detail?: ReconcileInput } | undefined, contex
     result.driftFound += report.driftFound;
     result.driftRepaired += report.driftRepaired;
     if (!complete) result.complete = false;
-    if (report.driftFound > 0) logger.warn('counter drift repaired', { tenantId: tenant.tenantId, ...report });
+    if (report.driftFound > 0)
+      logger.warn('counter drift repaired', { tenantId: tenant.tenantId, ...report });
   }
   metrics.addMetric(metricNames.counterDrift, 'Count', result.driftFound);
   return result;
 }
 
-export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = middy(run)
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  .use(logMetrics(metrics));

@@ -44,7 +44,8 @@ export class HttpHost {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.options.log?.(`host error: ${(error as Error).message}`);
-        if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+        if (!res.headersSent)
+          send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
       });
     });
     this.server.keepAliveTimeout = 5_000;
@@ -70,7 +71,10 @@ export class HttpHost {
     const throttle = this.options.throttle === false ? undefined : (this.options.throttle ?? apiThrottle);
     if (!throttle) return true;
     const now = Date.now();
-    this.tokens = Math.min(throttle.burstLimit, this.tokens + ((now - this.lastRefill) / 1000) * throttle.rateLimit);
+    this.tokens = Math.min(
+      throttle.burstLimit,
+      this.tokens + ((now - this.lastRefill) / 1000) * throttle.rateLimit,
+    );
     this.lastRefill = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
@@ -86,12 +90,17 @@ export class HttpHost {
       this.options.log?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms ${requestId}`);
 
     if (!this.takeToken()) {
-      send(res, 429, { 'content-type': 'application/problem+json', 'retry-after': '1' }, JSON.stringify({
-        type: 'https://township-registry.example/problems/too-many-requests',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: 'The API is throttled; retry after a short pause.',
-      }));
+      send(
+        res,
+        429,
+        { 'content-type': 'application/problem+json', 'retry-after': '1' },
+        JSON.stringify({
+          type: 'https://township-registry.example/problems/too-many-requests',
+          title: 'Too Many Requests',
+          status: 429,
+          detail: 'The API is throttled; retry after a short pause.',
+        }),
+      );
       return finish(429);
     }
 
@@ -105,7 +114,15 @@ export class HttpHost {
     const route: RouteDefinition | undefined = match && 'route' in match ? match.route : undefined;
     const routeKey = route ? routeKeyOf(route) : defaultRoute.routeKey;
     const fn = route ? route.fn : defaultRoute.fn;
-    const event = toEvent(req, url, method, routeKey, requestId, body, match && 'route' in match ? match.pathParameters : undefined);
+    const event = toEvent(
+      req,
+      url,
+      method,
+      routeKey,
+      requestId,
+      body,
+      match && 'route' in match ? match.pathParameters : undefined,
+    );
 
     if (route && route.access !== 'public') {
       const authorizer = await loadHandler(authorizerEntry);
@@ -120,7 +137,9 @@ export class HttpHost {
         send(res, 403, { 'content-type': 'application/json' }, '{"message":"Forbidden"}');
         return finish(403);
       }
-      (event.requestContext as unknown as Record<string, unknown>).authorizer = { lambda: auth.context ?? {} };
+      (event.requestContext as unknown as Record<string, unknown>).authorizer = {
+        lambda: auth.context ?? {},
+      };
     }
 
     const handler = await loadHandler(httpFunctions[fn].entry);
@@ -133,12 +152,24 @@ export class HttpHost {
       return finish(500);
     }
     const out = normalizeResult(result);
-    send(res, out.statusCode ?? 200, { ...(out.headers as Record<string, string>), 'apigw-requestid': requestId }, out.body ?? '', out.isBase64Encoded);
+    send(
+      res,
+      out.statusCode ?? 200,
+      { ...(out.headers as Record<string, string>), 'apigw-requestid': requestId },
+      out.body ?? '',
+      out.isBase64Encoded,
+    );
     finish(out.statusCode ?? 200);
   }
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, base64 = false): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+  base64 = false,
+): void {
   const payload = base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
   res.end(payload);
@@ -207,7 +238,9 @@ function toEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length > 0 ? { body: isText ? text : body.toString('base64'), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+    ...(body.length > 0
+      ? { body: isText ? text : body.toString('base64'), isBase64Encoded: !isText }
+      : { isBase64Encoded: false }),
   } as APIGatewayProxyEventV2;
 }
 
@@ -231,7 +264,13 @@ function toAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuth
 
 /** API Gateway's payload 2.0 response rules: a structured result, or anything else as 200 JSON. */
 function normalizeResult(result: unknown): APIGatewayProxyStructuredResultV2 {
-  if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
-  if (typeof result === 'string') return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result };
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result ?? null) };
+  if (result && typeof result === 'object' && 'statusCode' in result)
+    return result as APIGatewayProxyStructuredResultV2;
+  if (typeof result === 'string')
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(result ?? null),
+  };
 }

@@ -26,7 +26,9 @@ async function main(): Promise<number> {
   const handler = await loadHandler(schedule.entry);
   for (let round = 1; ; round++) {
     const event = scheduledEvent({ ...schedule, input: { ...schedule.input, ...input } }, new Date());
-    const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as { complete?: boolean };
+    const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as {
+      complete?: boolean;
+    };
     console.log(JSON.stringify({ job: schedule.name, round, result }, null, 2));
     if (result?.complete !== false) return 0;
   }

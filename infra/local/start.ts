@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { tables } from '../../shared/table/definition.js';
-import { registryTableName } from '../../shared/table/client.js';
 import { schedules, statisticsSubscription } from '../../shared/streams.js';
+import { registryTableName } from '../../shared/table/client.js';
+import { tables } from '../../shared/table/definition.js';
 import { ensureDynamoDbLocal, ensureTables, localDynamoClient } from './dynamodb.js';
 import { lambdaContext, loadHandler } from './handlers.js';
 import { HttpHost } from './http-host.js';
@@ -34,9 +34,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const dynamo = await ensureDynamoDbLocal({ port: settings.dynamoPort, dataDir: join(settings.dataDir, 'dynamodb'), log });
+  const dynamo = await ensureDynamoDbLocal({
+    port: settings.dynamoPort,
+    dataDir: join(settings.dataDir, 'dynamodb'),
+    log,
+  });
   stops.push(() => dynamo.stop());
-  log(dynamo.startedHere ? `DynamoDB Local started on ${dynamo.endpoint}` : `using DynamoDB Local already on ${dynamo.endpoint}`);
+  log(
+    dynamo.startedHere
+      ? `DynamoDB Local started on ${dynamo.endpoint}`
+      : `using DynamoDB Local already on ${dynamo.endpoint}`,
+  );
   await ensureTables(localDynamoClient(dynamo.endpoint), tables);
 
   const poller = new StreamPoller({
@@ -61,8 +69,15 @@ async function main(): Promise<void> {
     },
     log,
   });
-  scheduler.start();
-  stops.push(async () => scheduler.stop());
+  if (process.env.SCHEDULER_DISABLED === 'true')
+    log('scheduler disabled (SCHEDULER_DISABLED=true); use npm run job');
+  else {
+    scheduler.start();
+    stops.push(async () => scheduler.stop());
+    log(
+      `scheduler: ${schedules.map((s) => `${s.name} daily ${String(s.at.hour).padStart(2, '0')}:${String(s.at.minute).padStart(2, '0')} ${s.timeZone}`).join('; ')}`,
+    );
+  }
 
   const host = new HttpHost({ port: settings.port, log });
   const port = await host.start();

@@ -21,14 +21,17 @@ import { overdueBefore } from './person.js';
 /** A stored record as the table holds it (a stream image, unmarshalled). */
 export type StoredRecord = Readonly<Record<string, unknown>>;
 
-export type CounterItemRef = { gridId: string; kind: 'gauges' } | { gridId: string; kind: 'month'; month: string };
+export type CounterItemRef =
+  | { gridId: string; kind: 'gauges' }
+  | { gridId: string; kind: 'month'; month: string };
 
 /** counter item id (`<gridId>|gauges` or `<gridId>|month|YYYY-MM`) → field → amount */
 export type Contributions = Map<string, Map<string, number>>;
 
 export const gaugeField = {
   flow: (flow: string) => `flow|${flow}`,
-  women: (flow: string, married: boolean, birthDate: string) => `women|${flow}|${married ? 'married' : 'other'}|${birthDate}`,
+  women: (flow: string, married: boolean, birthDate: string) =>
+    `women|${flow}|${married ? 'married' : 'other'}|${birthDate}`,
   lastSeen: (day: string) => `seen|${day}`,
 } as const;
 
@@ -50,10 +53,17 @@ export function itemRef(id: string): CounterItemRef {
 
 export class MalformedRecordError extends Error {}
 
+/** The fields of one counter item in a contributions map, created empty if missing. */
+export function fieldsFor(c: Contributions, id: string): Map<string, number> {
+  const existing = c.get(id);
+  if (existing) return existing;
+  const created = new Map<string, number>();
+  c.set(id, created);
+  return created;
+}
+
 function add(into: Contributions, ref: CounterItemRef, field: string, n: number): void {
-  const id = itemId(ref);
-  let fields = into.get(id);
-  if (!fields) into.set(id, (fields = new Map()));
+  const fields = fieldsFor(into, itemId(ref));
   fields.set(field, (fields.get(field) ?? 0) + n);
 }
 
@@ -62,7 +72,8 @@ const str = (r: StoredRecord, f: string): string => {
   if (typeof v !== 'string' || v === '') throw new MalformedRecordError(`record has no ${f}`);
   return v;
 };
-const optStr = (r: StoredRecord, f: string): string | null => (typeof r[f] === 'string' && r[f] !== '' ? (r[f] as string) : null);
+const optStr = (r: StoredRecord, f: string): string | null =>
+  typeof r[f] === 'string' && r[f] !== '' ? (r[f] as string) : null;
 
 /** Which counters one record adds to. Records that count nothing give an empty map. */
 export function contributions(record: StoredRecord | undefined): Contributions {
@@ -78,7 +89,12 @@ export function contributions(record: StoredRecord | undefined): Contributions {
       const gauges = { gridId, kind: 'gauges' } as const;
       add(out, gauges, gaugeField.flow(flow), 1);
       if (str(record, 'sex') === 'female') {
-        add(out, gauges, gaugeField.women(flow, record.maritalStatus === 'married', str(record, 'birthDate')), 1);
+        add(
+          out,
+          gauges,
+          gaugeField.women(flow, record.maritalStatus === 'married', str(record, 'birthDate')),
+          1,
+        );
       }
       add(out, gauges, gaugeField.lastSeen(optStr(record, 'lastVerifiedOn') ?? arrivedOn), 1);
     } else if (status === 'departed') {
@@ -89,20 +105,25 @@ export function contributions(record: StoredRecord | undefined): Contributions {
       throw new MalformedRecordError(`unknown status ${status}`);
     }
   } else if (record.entity === 'history' && record.action === 'verified') {
-    add(out, { gridId: str(record, 'gridId'), kind: 'month', month: monthOf(str(record, 'verifiedOn')) }, monthField.verified, 1);
+    add(
+      out,
+      { gridId: str(record, 'gridId'), kind: 'month', month: monthOf(str(record, 'verifiedOn')) },
+      monthField.verified,
+      1,
+    );
   }
   return out;
 }
 
 /** contributions(new) − contributions(old), without zero entries: what one write changes. */
-export function delta(oldRecord: StoredRecord | undefined, newRecord: StoredRecord | undefined): Contributions {
+export function delta(
+  oldRecord: StoredRecord | undefined,
+  newRecord: StoredRecord | undefined,
+): Contributions {
   const out = contributions(newRecord);
   for (const [id, fields] of contributions(oldRecord)) {
-    for (const [field, n] of fields) {
-      let target = out.get(id);
-      if (!target) out.set(id, (target = new Map()));
-      target.set(field, (target.get(field) ?? 0) - n);
-    }
+    const target = fieldsFor(out, id);
+    for (const [field, n] of fields) target.set(field, (target.get(field) ?? 0) - n);
   }
   return prune(out);
 }
@@ -112,8 +133,7 @@ export function sum(parts: Iterable<Contributions>): Contributions {
   const out: Contributions = new Map();
   for (const part of parts) {
     for (const [id, fields] of part) {
-      let target = out.get(id);
-      if (!target) out.set(id, (target = new Map()));
+      const target = fieldsFor(out, id);
       for (const [field, n] of fields) target.set(field, (target.get(field) ?? 0) + n);
     }
   }
@@ -155,7 +175,11 @@ export const zeroCounters = (): Counters => ({
  * Read the gauges on `today`: women aged 15–49 inclusive on that day (ages in the tenant's time
  * zone) and people last seen more than `verificationCycleDays` ago.
  */
-export function countersOn(gauges: ReadonlyMap<string, number>, today: string, verificationCycleDays: number): Counters {
+export function countersOn(
+  gauges: ReadonlyMap<string, number>,
+  today: string,
+  verificationCycleDays: number,
+): Counters {
   const c = zeroCounters();
   const { bornAfter, bornOnOrBefore } = childbearingBirthRange(today);
   const dueBefore = overdueBefore(today, verificationCycleDays);
@@ -192,8 +216,14 @@ export interface MonthFlows {
 }
 
 /** Monthly flows for every month from..to (inclusive), summing the given month items. */
-export function monthlyFlows(from: string, to: string, months: Iterable<{ month: string; fields: ReadonlyMap<string, number> }>): MonthFlows[] {
-  const byMonth = new Map(monthsBetween(from, to).map((m) => [m, { registered: 0, departed: 0, closedStale: 0, verified: 0 }]));
+export function monthlyFlows(
+  from: string,
+  to: string,
+  months: Iterable<{ month: string; fields: ReadonlyMap<string, number> }>,
+): MonthFlows[] {
+  const byMonth = new Map(
+    monthsBetween(from, to).map((m) => [m, { registered: 0, departed: 0, closedStale: 0, verified: 0 }]),
+  );
   for (const { month, fields } of months) {
     const row = byMonth.get(month);
     if (!row) continue;

@@ -46,7 +46,8 @@ export interface Person {
 }
 
 /** The day someone last proved to be here: the last verification, else the arrival. */
-export const lastSeenOn = (p: Pick<Person, 'lastVerifiedOn' | 'arrivedOn'>): string => p.lastVerifiedOn ?? p.arrivedOn;
+export const lastSeenOn = (p: Pick<Person, 'lastVerifiedOn' | 'arrivedOn'>): string =>
+  p.lastVerifiedOn ?? p.arrivedOn;
 
 export type HistoryAction = 'registered' | 'updated' | 'verified' | 'departed' | 'closed';
 
@@ -59,7 +60,12 @@ export interface Transition {
 
 export class LifecycleError extends Error {
   constructor(
-    readonly code: 'not-active' | 'date-before-arrival' | 'date-in-future' | 'nothing-to-change' | 'field-not-allowed',
+    readonly code:
+      | 'not-active'
+      | 'date-before-arrival'
+      | 'date-in-future'
+      | 'nothing-to-change'
+      | 'field-not-allowed',
     readonly field: string | undefined,
     message: string,
   ) {
@@ -89,7 +95,8 @@ function notInFuture(field: string, date: string, today: string): void {
 }
 
 function notBeforeArrival(field: string, date: string, arrivedOn: string): void {
-  if (date < arrivedOn) throw new LifecycleError('date-before-arrival', field, `${field} is before arrivedOn`);
+  if (date < arrivedOn)
+    throw new LifecycleError('date-before-arrival', field, `${field} is before arrivedOn`);
 }
 
 export function register(
@@ -104,7 +111,11 @@ export function register(
     notBeforeArrival('lastVerifiedOn', input.lastVerifiedOn, input.arrivedOn);
   }
   if (input.birthDate > input.arrivedOn) {
-    throw new LifecycleError('date-before-arrival', 'arrivedOn', 'arrivedOn is before the birth date in idNumber');
+    throw new LifecycleError(
+      'date-before-arrival',
+      'arrivedOn',
+      'arrivedOn is before the birth date in idNumber',
+    );
   }
   const person: Person = {
     personId: ids.personId,
@@ -136,7 +147,11 @@ export function register(
 
 function assertActive(p: Person): void {
   if (p.status !== 'active') {
-    throw new LifecycleError('not-active', undefined, `the registration is ${p.status}; only active registrations change`);
+    throw new LifecycleError(
+      'not-active',
+      undefined,
+      `the registration is ${p.status}; only active registrations change`,
+    );
   }
 }
 
@@ -147,12 +162,15 @@ function next(p: Person, changes: Partial<Person>, action: HistoryAction, now: s
   return { person: { ...p, ...changes, version: p.version + 1, updatedAt: now }, action, changedFields };
 }
 
-export type PersonChanges = Partial<Pick<Person, 'phone' | 'gridId' | 'address' | 'maritalStatus' | 'occupation' | 'employer'>>;
+export type PersonChanges = Partial<
+  Pick<Person, 'phone' | 'gridId' | 'address' | 'maritalStatus' | 'occupation' | 'employer'>
+>;
 
 export function update(p: Person, changes: PersonChanges, now: string): Transition {
   assertActive(p);
   const t = next(p, changes, 'updated', now);
-  if (t.changedFields.length === 0) throw new LifecycleError('nothing-to-change', undefined, 'nothing would change');
+  if (t.changedFields.length === 0)
+    throw new LifecycleError('nothing-to-change', undefined, 'nothing would change');
   return t;
 }
 
@@ -169,7 +187,11 @@ export function verify(p: Person, v: Verification, today: string, now: string): 
   notInFuture('verifiedOn', v.verifiedOn, today);
   notBeforeArrival('verifiedOn', v.verifiedOn, p.arrivedOn);
   if (v.outcome !== 'moved' && (v.gridId !== undefined || v.address !== undefined)) {
-    throw new LifecycleError('field-not-allowed', v.gridId !== undefined ? 'gridId' : 'address', 'only a "moved" verification changes grid or address');
+    throw new LifecycleError(
+      'field-not-allowed',
+      v.gridId !== undefined ? 'gridId' : 'address',
+      'only a "moved" verification changes grid or address',
+    );
   }
   const changes: Partial<Person> = {};
   if (v.outcome !== 'absent' && (p.lastVerifiedOn === null || v.verifiedOn > p.lastVerifiedOn)) {
@@ -180,11 +202,21 @@ export function verify(p: Person, v: Verification, today: string, now: string): 
   return next(p, changes, 'verified', now);
 }
 
-export function depart(p: Person, d: { departedOn: string; reason: DepartureReason }, today: string, now: string): Transition {
+export function depart(
+  p: Person,
+  d: { departedOn: string; reason: DepartureReason },
+  today: string,
+  now: string,
+): Transition {
   assertActive(p);
   notInFuture('departedOn', d.departedOn, today);
   notBeforeArrival('departedOn', d.departedOn, p.arrivedOn);
-  return next(p, { status: 'departed', departedOn: d.departedOn, departureReason: d.reason }, 'departed', now);
+  return next(
+    p,
+    { status: 'departed', departedOn: d.departedOn, departureReason: d.reason },
+    'departed',
+    now,
+  );
 }
 
 /** Closed as stale by the scheduled job on `closedOn` (the tenant's today). */

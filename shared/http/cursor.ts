@@ -5,7 +5,12 @@ import { problems } from './problem.js';
  * Opaque list cursors: the position plus what was asked, bound to the tenant and signed with
  * the deployment secret. A cursor from another tenant, another query or a forged one is a 400.
  */
-export function encodeCursor(keys: DeploymentKeys, tenantId: string, query: string, position: unknown): string {
+export function encodeCursor(
+  keys: DeploymentKeys,
+  tenantId: string,
+  query: string,
+  position: unknown,
+): string {
   const payload = Buffer.from(JSON.stringify({ t: tenantId, q: query, p: position })).toString('base64url');
   return `${payload}.${keys.sign(payload)}`;
 }

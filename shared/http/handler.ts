@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -9,14 +6,23 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger, metrics, tracer } from '../observability.js';
 import { dynamoClient, idempotencyTableName } from '../table/client.js';
-import { type Principal, fromAuthorizerContext } from './principal.js';
+import { fromAuthorizerContext, type Principal } from './principal.js';
 import { type FieldError, HttpProblem, problems } from './problem.js';
-import { defaultRoute, findRoute, type HttpFunctionName, matchRoute, type RouteDefinition } from './routes.js';
+import {
+  defaultRoute,
+  findRoute,
+  type HttpFunctionName,
+  matchRoute,
+  type RouteDefinition,
+} from './routes.js';
 
 export const maxBodyBytes = 256 * 1024;
 
@@ -47,7 +53,8 @@ export interface PublicRouteImpl<B = unknown> {
 }
 
 /** Declare a route implementation with its schemas; types flow from the schemas. */
-export const route = <B = undefined, Q = Record<string, string>>(impl: RouteImpl<B, Q>): RouteImpl<B, Q> => impl;
+export const route = <B = undefined, Q = Record<string, string>>(impl: RouteImpl<B, Q>): RouteImpl<B, Q> =>
+  impl;
 export const publicRoute = <B = undefined>(impl: PublicRouteImpl<B>): PublicRouteImpl<B> => impl;
 
 // biome-ignore lint/suspicious/noExplicitAny: implementations of differently typed routes live in one map
@@ -86,7 +93,9 @@ function readBody(event: APIGatewayProxyEventV2, headers: Record<string, string>
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpProblem(400, 'The body is not valid JSON.', { errors: [{ path: '(body)', message: 'malformed JSON' }] });
+    throw new HttpProblem(400, 'The body is not valid JSON.', {
+      errors: [{ path: '(body)', message: 'malformed JSON' }],
+    });
   }
 }
 
@@ -117,7 +126,10 @@ function unmatched(event: APIGatewayProxyEventV2): HttpProblem {
 
 let persistence: DynamoDBPersistenceLayer | undefined;
 const idempotencyStore = () => {
-  persistence ??= new DynamoDBPersistenceLayer({ tableName: idempotencyTableName(), awsSdkV3Client: dynamoClient() });
+  persistence ??= new DynamoDBPersistenceLayer({
+    tableName: idempotencyTableName(),
+    awsSdkV3Client: dynamoClient(),
+  });
   return persistence;
 };
 
@@ -151,7 +163,9 @@ async function runIdempotent(
   config.registerLambdaContext(context);
   const call: IdempotentCall = {
     key: `${scope}\n${headerValue}`,
-    payload: createHash('sha256').update(JSON.stringify(body ?? null)).digest('base64url'),
+    payload: createHash('sha256')
+      .update(JSON.stringify(body ?? null))
+      .digest('base64url'),
   };
   const idempotent = makeIdempotent(async (_call: IdempotentCall) => run(), {
     persistenceStore: idempotencyStore(),
@@ -178,12 +192,17 @@ async function runIdempotent(
 export function httpHandler(fn: HttpFunctionName, impls: Record<string, AnyImpl>) {
   for (const key of Object.keys(impls)) {
     const def = findRoute(key);
-    if (!def || def.fn !== fn) throw new Error(`${fn}: ${key} is not a route of this function in the route table`);
+    if (!def || def.fn !== fn)
+      throw new Error(`${fn}: ${key} is not a route of this function in the route table`);
   }
 
-  const base = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  const base = async (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     logger.appendKeys({ requestId, routeKey: event.routeKey });
+    metrics.addMetric('Requests', 'Count', 1);
     try {
       if (event.routeKey === defaultRoute.routeKey) throw unmatched(event);
       const def = findRoute(event.routeKey);
@@ -192,7 +211,8 @@ export function httpHandler(fn: HttpFunctionName, impls: Record<string, AnyImpl>
       const headers = lowerHeaders(event);
       let principal: Principal | undefined;
       if (def.access !== 'public') {
-        const ctx = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer?.lambda;
+        const ctx = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer
+          ?.lambda;
         principal = fromAuthorizerContext(ctx);
         if (!principal) throw problems.unauthorized();
         logger.appendKeys({ tenantId: principal.tenantId, keyId: principal.keyId });
@@ -202,7 +222,8 @@ export function httpHandler(fn: HttpFunctionName, impls: Record<string, AnyImpl>
       }
       const rawBody = readBody(event, headers);
       const body = impl.body ? parseWith(impl.body, rawBody ?? {}) : undefined;
-      const query = 'query' in impl && impl.query ? parseWith(impl.query, event.queryStringParameters ?? {}) : {};
+      const query =
+        'query' in impl && impl.query ? parseWith(impl.query, event.queryStringParameters ?? {}) : {};
       const params = (event.pathParameters ?? {}) as Record<string, string>;
       const req = { principal: principal as Principal, body, query, params, headers, requestId };
       const run = () => (impl as RouteImpl).handle(req);
@@ -217,14 +238,18 @@ export function httpHandler(fn: HttpFunctionName, impls: Record<string, AnyImpl>
               run,
             )
           : await run();
-      return { ...jsonResponse(result), headers: { ...jsonResponse(result).headers, 'x-request-id': requestId } };
+      return {
+        ...jsonResponse(result),
+        headers: { ...jsonResponse(result).headers, 'x-request-id': requestId },
+      };
     } catch (error) {
       if (error instanceof HttpProblem) {
+        metrics.addMetric(error.status >= 500 ? 'ServerErrors' : 'ClientErrors', 'Count', 1);
         if (error.status >= 500) logger.error('request failed', { status: error.status });
         return problemResponse(error, requestId);
       }
       logger.error('unexpected error', error as Error);
-      metrics.addMetric('UnexpectedErrors', 'Count', 1);
+      metrics.addMetric('ServerErrors', 'Count', 1);
       return problemResponse(
         new HttpProblem(500, `Something went wrong on our side. Quote request id ${requestId} to support.`),
         requestId,
@@ -234,7 +259,7 @@ export function httpHandler(fn: HttpFunctionName, impls: Record<string, AnyImpl>
 
   return middy(base)
     .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics));
 }
 

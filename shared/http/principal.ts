@@ -31,7 +31,7 @@ export function toAuthorizerContext(p: Principal): AuthorizerContext {
 }
 
 export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined): Principal | undefined {
-  if (!ctx || ctx.refused !== 'false') return undefined;
+  if (ctx?.refused !== 'false') return undefined;
   const gridIds = String(ctx.gridIds ?? '*');
   return {
     tenantId: String(ctx.tenantId),

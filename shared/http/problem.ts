@@ -60,7 +60,10 @@ export const problems = {
     new HttpProblem(401, detail, {}, { 'www-authenticate': 'Bearer' }),
   forbidden: (detail = 'This API key is not allowed to do this.') => new HttpProblem(403, detail),
   notFound: (what = 'resource') => new HttpProblem(404, `No such ${what}.`),
-  conflict: (detail: string, extensions: Record<string, unknown> = {}) => new HttpProblem(409, detail, extensions),
+  conflict: (detail: string, extensions: Record<string, unknown> = {}) =>
+    new HttpProblem(409, detail, extensions),
   preconditionFailed: (current: number) =>
-    new HttpProblem(412, `If-Match does not match the current version (${current}).`, { currentVersion: current }),
+    new HttpProblem(412, `If-Match does not match the current version (${current}).`, {
+      currentVersion: current,
+    }),
 };

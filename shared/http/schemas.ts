@@ -4,7 +4,8 @@ import { idPattern } from '../table/keys.js';
 import { roles } from './routes.js';
 
 /** Field schemas shared by routes. Messages say what is expected, in the product's words. */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 export const isoDate = z.string().refine(isIsoDate, 'must be a real date YYYY-MM-DD');
 export const isoMonth = z.string().refine(isIsoMonth, 'must be a month YYYY-MM');
 export const entityId = z.string().regex(idPattern, 'must be an id issued by this API');

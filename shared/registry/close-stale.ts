@@ -1,8 +1,8 @@
 import { todayIn } from '../domain/dates.js';
 import { close, lastSeenOn, overdueBefore } from '../domain/person.js';
+import type { TenantContext } from '../table/keys.js';
 import { personRepository, StaleWriteError } from '../table/people.js';
 import { tenantRepository } from '../table/tenants.js';
-import type { TenantContext } from '../table/keys.js';
 
 export const systemActor = (job: string) => ({ keyId: 'system', name: job });
 
@@ -32,12 +32,17 @@ export async function closeStaleRegistrations(t: TenantContext, now = new Date()
     for (const due of page) {
       report.candidates++;
       const person = await repo.get(due.personId);
-      if (!person || person.status !== 'active' || lastSeenOn(person) >= before) {
+      if (person?.status !== 'active' || lastSeenOn(person) >= before) {
         report.skipped++;
         continue;
       }
       try {
-        await repo.apply(close(person, today, now.toISOString()), person.version, person.idHash, systemActor('close-stale-registrations'));
+        await repo.apply(
+          close(person, today, now.toISOString()),
+          person.version,
+          person.idHash,
+          systemActor('close-stale-registrations'),
+        );
         report.closed++;
       } catch (error) {
         if (!(error instanceof StaleWriteError)) throw error;

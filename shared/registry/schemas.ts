@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { departureReasons, flows, maritalStatuses, statuses, verificationOutcomes } from '../domain/person.js';
+import {
+  departureReasons,
+  flows,
+  maritalStatuses,
+  statuses,
+  verificationOutcomes,
+} from '../domain/person.js';
 import { entityId, isoDate, limitQuery, text } from '../http/schemas.js';
 
-const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,30}$/, 'must be a phone number (digits, optional +, spaces or dashes)');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{4,30}$/, 'must be a phone number (digits, optional +, spaces or dashes)');
 const optionalText = (max: number) => text(max).nullable().optional();
 
 export const registrationBody = z.strictObject({

@@ -2,7 +2,7 @@ import { todayIn } from '../domain/dates.js';
 import { maskIdNumber, maskPhone, parseIdNumber } from '../domain/id-number.js';
 import { LifecycleError, type Person, register, type Transition } from '../domain/person.js';
 import type { Tenant } from '../domain/tenant.js';
-import { type Principal, inScope } from '../http/principal.js';
+import { inScope, type Principal } from '../http/principal.js';
 import { type FieldError, HttpProblem, problems } from '../http/problem.js';
 import { newId } from '../ids.js';
 import { deploymentKeys } from '../secrets.js';
@@ -27,7 +27,9 @@ export function lifecycleProblem(error: unknown): never {
   }
   if (error instanceof StaleWriteError) {
     if (error.current && error.current.status !== 'active') {
-      throw problems.conflict(`the registration is ${error.current.status}; only active registrations change`);
+      throw problems.conflict(
+        `the registration is ${error.current.status}; only active registrations change`,
+      );
     }
     throw problems.conflict('The person changed while this request ran; read it again and retry.', {
       currentVersion: error.current?.version,
@@ -48,8 +50,11 @@ export async function registerArrival(
   if (!id.ok) errors.push({ path: 'idNumber', message: id.message });
   if (errors.length > 0) throw problems.validation(errors);
   if (!id.ok) throw new Error('unreachable');
-  if (!inScope(principal, body.gridId)) throw problems.forbidden('This key may not register people in that grid.');
-  const gridExists = knownGrids ? knownGrids.has(body.gridId) : (await gridRepository(principal).get(body.gridId)) !== undefined;
+  if (!inScope(principal, body.gridId))
+    throw problems.forbidden('This key may not register people in that grid.');
+  const gridExists = knownGrids
+    ? knownGrids.has(body.gridId)
+    : (await gridRepository(principal).get(body.gridId)) !== undefined;
   if (!gridExists) throw problems.field('gridId', 'no such grid in this township');
 
   const repo = personRepository(principal);
@@ -83,7 +88,8 @@ export const actorOf = (p: Principal) => ({ keyId: p.keyId, name: p.keyName });
 
 /** What a caller may see of a person: viewers never see identifiers; lists show them to admin/office only. */
 export function personView(p: Person, principal: Principal, inList: boolean): Record<string, unknown> {
-  const raw = principal.role === 'admin' || principal.role === 'office' || (principal.role === 'grid' && !inList);
+  const raw =
+    principal.role === 'admin' || principal.role === 'office' || (principal.role === 'grid' && !inList);
   const { closedOn: _closedOn, ...rest } = p;
   return raw
     ? rest

@@ -1,4 +1,4 @@
-import { type Contributions, contributions, itemRef, sum } from '../domain/counters.js';
+import { type Contributions, contributions, fieldsFor, itemRef, sum } from '../domain/counters.js';
 import { newId } from '../ids.js';
 import { counterRepository } from '../table/counters.js';
 import { gridRecords } from '../table/grid-records.js';
@@ -36,7 +36,10 @@ async function storedCounters(t: TenantContext, gridId: string): Promise<Snapsho
 }
 
 /** What the counters of a grid must be: the sum of contributions over its records. */
-async function expectedCounters(t: TenantContext, gridId: string): Promise<{ expected: Contributions; recordsRead: number }> {
+async function expectedCounters(
+  t: TenantContext,
+  gridId: string,
+): Promise<{ expected: Contributions; recordsRead: number }> {
   const parts: Contributions[] = [];
   let recordsRead = 0;
   for await (const page of gridRecords(t, gridId)) {
@@ -56,18 +59,15 @@ function difference(expected: Contributions, stored: Snapshot): { diff: Contribu
     for (const field of new Set([...want.keys(), ...have.keys()])) {
       checked++;
       const d = (want.get(field) ?? 0) - (have.get(field) ?? 0);
-      if (d !== 0) {
-        let fields = diff.get(id);
-        if (!fields) diff.set(id, (fields = new Map()));
-        fields.set(field, d);
-      }
+      if (d !== 0) fieldsFor(diff, id).set(field, d);
     }
   }
   return { diff, checked };
 }
 
 const sameDiff = (a: Contributions, b: Contributions) =>
-  a.size === b.size && [...a].every(([id, f]) => b.get(id)?.size === f.size && [...f].every(([k, v]) => b.get(id)?.get(k) === v));
+  a.size === b.size &&
+  [...a].every(([id, f]) => b.get(id)?.size === f.size && [...f].every(([k, v]) => b.get(id)?.get(k) === v));
 
 /**
  * Reconcile one grid: recompute its counters from the records and compare. Drift is repaired
@@ -76,7 +76,11 @@ const sameDiff = (a: Contributions, b: Contributions) =>
  * that the counter item's revision is the one compared — a concurrent stream update wins and
  * the grid is simply checked again next run.
  */
-export async function reconcileGrid(t: TenantContext, gridId: string, settleMs: number): Promise<GridReconciliation> {
+export async function reconcileGrid(
+  t: TenantContext,
+  gridId: string,
+  settleMs: number,
+): Promise<GridReconciliation> {
   const first = await expectedCounters(t, gridId);
   const firstStored = await storedCounters(t, gridId);
   const firstDiff = difference(first.expected, firstStored);
@@ -102,7 +106,8 @@ export async function reconcileGrid(t: TenantContext, gridId: string, settleMs: 
   const counters = counterRepository(t);
   for (const [id, fields] of diff) {
     result.driftFound += fields.size;
-    if (await counters.repair(itemRef(id), fields, stored.get(id)?.revision)) result.driftRepaired += fields.size;
+    if (await counters.repair(itemRef(id), fields, stored.get(id)?.revision))
+      result.driftRepaired += fields.size;
   }
   return result;
 }

@@ -3,9 +3,9 @@ import {
   BatchGetCommand,
   GetCommand,
   QueryCommand,
+  TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Contributions, type CounterItemRef, itemRef, sum } from '../domain/counters.js';
 import { documentClient, registryTableName } from './client.js';
@@ -31,7 +31,8 @@ const bookkeeping = new Set(['pk', 'sk', 'entity', 'tenantId', 'gridId', 'month'
 
 export function fieldsOf(item: Record<string, unknown> | undefined): Map<string, number> {
   const out = new Map<string, number>();
-  for (const [k, v] of Object.entries(item ?? {})) if (!bookkeeping.has(k) && typeof v === 'number') out.set(k, v);
+  for (const [k, v] of Object.entries(item ?? {}))
+    if (!bookkeeping.has(k) && typeof v === 'number') out.set(k, v);
   return out;
 }
 
@@ -43,7 +44,13 @@ export function counterUpdate(
   condition?: { revision: number | undefined },
 ) {
   const names: Record<string, string> = { '#revision': 'revision' };
-  const values: Record<string, unknown> = { ':one': 1, ':now': new Date().toISOString(), ':entity': 'counters', ':tenantId': t.tenantId, ':gridId': ref.gridId };
+  const values: Record<string, unknown> = {
+    ':one': 1,
+    ':now': new Date().toISOString(),
+    ':entity': 'counters',
+    ':tenantId': t.tenantId,
+    ':gridId': ref.gridId,
+  };
   const adds = ['#revision :one'];
   let i = 0;
   for (const [field, n] of fields) {
@@ -61,7 +68,10 @@ export function counterUpdate(
     ...(condition
       ? condition.revision === undefined
         ? { ConditionExpression: 'attribute_not_exists(#revision)' }
-        : { ConditionExpression: '#revision = :rev', ExpressionAttributeValues: { ...values, ':rev': condition.revision } }
+        : {
+            ConditionExpression: '#revision = :rev',
+            ExpressionAttributeValues: { ...values, ':rev': condition.revision },
+          }
       : {}),
   };
   return input;
@@ -74,7 +84,9 @@ export function counterUpdate(
  * crash-retries and partial-batch retries never count twice. Returns the number of counter-item
  * writes made (for metrics and the benchmark).
  */
-export async function applyChanges(changes: readonly SourceChange[]): Promise<{ counterWrites: number; skipped: number }> {
+export async function applyChanges(
+  changes: readonly SourceChange[],
+): Promise<{ counterWrites: number; skipped: number }> {
   let counterWrites = 0;
   let skipped = 0;
   // A change that counts nothing needs no marker: applying nothing twice is harmless.
@@ -136,7 +148,11 @@ function transactionFor(changes: readonly SourceChange[]) {
     items.push({
       Put: {
         TableName: table,
-        Item: { ...keys.streamMarker({ tenantId: c.tenantId }, c.eventId), entity: 'stream-marker', expiresAt },
+        Item: {
+          ...keys.streamMarker({ tenantId: c.tenantId }, c.eventId),
+          entity: 'stream-marker',
+          expiresAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
@@ -158,7 +174,10 @@ export function counterRepository(t: TenantContext) {
   const db = documentClient();
   const table = registryTableName();
   return {
-    async gauges(gridId: string, consistent = false): Promise<{ fields: Map<string, number>; revision: number | undefined }> {
+    async gauges(
+      gridId: string,
+      consistent = false,
+    ): Promise<{ fields: Map<string, number>; revision: number | undefined }> {
       const out = await db.send(
         new GetCommand({ TableName: table, Key: keys.gridCounters(t, gridId), ConsistentRead: consistent }),
       );
@@ -199,7 +218,11 @@ export function counterRepository(t: TenantContext) {
           }),
         );
         for (const it of out.Items ?? []) {
-          rows.push({ month: (it.sk as string).slice(keys.monthPrefix.length), fields: fieldsOf(it), revision: it.revision as number });
+          rows.push({
+            month: (it.sk as string).slice(keys.monthPrefix.length),
+            fields: fieldsOf(it),
+            revision: it.revision as number,
+          });
         }
         start = out.LastEvaluatedKey;
       } while (start);
@@ -207,7 +230,11 @@ export function counterRepository(t: TenantContext) {
     },
 
     /** Repair one counter item by ADDing the difference, only if nobody changed it since it was read. */
-    async repair(ref: CounterItemRef, difference: ReadonlyMap<string, number>, revision: number | undefined): Promise<boolean> {
+    async repair(
+      ref: CounterItemRef,
+      difference: ReadonlyMap<string, number>,
+      revision: number | undefined,
+    ): Promise<boolean> {
       try {
         await db.send(new UpdateCommand(counterUpdate(t, ref, difference, { revision })));
         return true;

@@ -34,12 +34,28 @@ export const registryIndexes = {
     partitionKey: 'gridPk',
     sortKey: 'gridSk',
     projection: [
-      'entity', 'action', 'gridId', 'flow', 'sex', 'birthDate', 'maritalStatus', 'status',
-      'arrivedOn', 'lastVerifiedOn', 'departedOn', 'closedOn', 'verifiedOn',
+      'entity',
+      'action',
+      'gridId',
+      'flow',
+      'sex',
+      'birthDate',
+      'maritalStatus',
+      'status',
+      'arrivedOn',
+      'lastVerifiedOn',
+      'departedOn',
+      'closedOn',
+      'verifiedOn',
     ],
   },
   /** A grid's people of one status. */
-  byGridStatus: { name: 'byGridStatus', partitionKey: 'gridStatusPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
+  byGridStatus: {
+    name: 'byGridStatus',
+    partitionKey: 'gridStatusPk',
+    sortKey: 'gridSk',
+    projection: 'KEYS_ONLY',
+  },
   /** All registrations of one ID number (keyed hash), newest first. */
   byIdNumber: { name: 'byIdNumber', partitionKey: 'idNumberPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
   /** Sparse: only active registrations, by the day they were last seen (verified or arrived). */

@@ -7,7 +7,10 @@ import { indexKeys, type TenantContext } from './keys.js';
  * Every record of one grid that can count (its people of any status and the verifications
  * recorded in it), read from the byGrid index, which projects exactly the counter fields.
  */
-export async function* gridRecords(t: TenantContext, gridId: string): AsyncGenerator<Record<string, unknown>[]> {
+export async function* gridRecords(
+  t: TenantContext,
+  gridId: string,
+): AsyncGenerator<Record<string, unknown>[]> {
   const index = registryIndexes.byGrid;
   let start: Record<string, unknown> | undefined;
   do {

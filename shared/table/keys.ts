@@ -41,7 +41,10 @@ export const keys = {
     sk: `EVENT#${at}#${eventId}`,
   }),
   historyPrefix: 'EVENT#',
-  idNumberGuard: (t: TenantContext, idHash: string): ItemKey => ({ pk: `${tenantPk(t)}#IDNO#${idHash}`, sk: 'IDNO' }),
+  idNumberGuard: (t: TenantContext, idHash: string): ItemKey => ({
+    pk: `${tenantPk(t)}#IDNO#${idHash}`,
+    sk: 'IDNO',
+  }),
   gridCounters: (t: TenantContext, gridId: string): ItemKey => ({ pk: gridPk(t, gridId), sk: 'COUNTERS' }),
   gridMonth: (t: TenantContext, gridId: string, month: string): ItemKey => ({
     pk: gridPk(t, gridId),
@@ -50,10 +53,19 @@ export const keys = {
   gridPartition: (t: TenantContext, gridId: string): string => gridPk(t, gridId),
   monthPrefix: 'MONTH#',
   /** Dedupe marker: this stream record's contributions were applied (TTL'd after the stream's 24 h). */
-  streamMarker: (t: TenantContext, eventId: string): ItemKey => ({ pk: `${tenantPk(t)}#STREAM#${eventId}`, sk: 'APPLIED' }),
-  reconciliationRun: (t: TenantContext, runId: string): ItemKey => ({ pk: tenantPk(t), sk: `RECONCILIATION#${runId}` }),
+  streamMarker: (t: TenantContext, eventId: string): ItemKey => ({
+    pk: `${tenantPk(t)}#STREAM#${eventId}`,
+    sk: 'APPLIED',
+  }),
+  reconciliationRun: (t: TenantContext, runId: string): ItemKey => ({
+    pk: tenantPk(t),
+    sk: `RECONCILIATION#${runId}`,
+  }),
   reconciliationPrefix: 'RECONCILIATION#',
-  reconciliationCheckpoint: (t: TenantContext): ItemKey => ({ pk: tenantPk(t), sk: 'RECONCILIATION-CHECKPOINT' }),
+  reconciliationCheckpoint: (t: TenantContext): ItemKey => ({
+    pk: tenantPk(t),
+    sk: 'RECONCILIATION-CHECKPOINT',
+  }),
 };
 
 /** Index attributes of a person item (see registryIndexes). Only hashes, ids, statuses and dates. */
@@ -75,14 +87,19 @@ export const personIndexKeys = (
 };
 
 /** A verification event is indexed under the grid it was recorded in (for reconciliation). */
-export const verificationIndexKeys = (t: TenantContext, gridId: string, eventId: string): Record<string, string> => ({
+export const verificationIndexKeys = (
+  t: TenantContext,
+  gridId: string,
+  eventId: string,
+): Record<string, string> => ({
   gridPk: gridPk(t, gridId),
   gridSk: `EVENT#${eventId}`,
 });
 
 export const indexKeys = {
   byGrid: (t: TenantContext, gridId: string): string => gridPk(t, gridId),
-  byGridStatus: (t: TenantContext, gridId: string, status: string): string => `${gridPk(t, gridId)}#STATUS#${status}`,
+  byGridStatus: (t: TenantContext, gridId: string, status: string): string =>
+    `${gridPk(t, gridId)}#STATUS#${status}`,
   byIdNumber: (t: TenantContext, idHash: string): string => `${tenantPk(t)}#IDNO#${idHash}`,
   gridSkOf: (personId: string): string => `PERSON#${personId}`,
   /** Every person's gridSk sorts above this, every event's below. */

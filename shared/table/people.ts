@@ -12,12 +12,12 @@ import { newId } from '../ids.js';
 import { documentClient, registryTableName } from './client.js';
 import { registryIndexes } from './definition.js';
 import {
+  dueShardCount,
   type ItemKey,
   indexKeys,
   keys,
-  personIndexKeys,
-  dueShardCount,
   personIdOfKey,
+  personIndexKeys,
   type TenantContext,
   verificationIndexKeys,
 } from './keys.js';
@@ -50,9 +50,29 @@ export class DuplicateIdNumberError extends Error {
 }
 
 const personFields: readonly (keyof Person)[] = [
-  'personId', 'cardNumber', 'idNumber', 'name', 'sex', 'birthDate', 'flow', 'gridId', 'address', 'arrivedOn',
-  'lastVerifiedOn', 'maritalStatus', 'phone', 'occupation', 'employer', 'originRegion', 'status', 'departedOn',
-  'departureReason', 'closedOn', 'version', 'createdAt', 'updatedAt',
+  'personId',
+  'cardNumber',
+  'idNumber',
+  'name',
+  'sex',
+  'birthDate',
+  'flow',
+  'gridId',
+  'address',
+  'arrivedOn',
+  'lastVerifiedOn',
+  'maritalStatus',
+  'phone',
+  'occupation',
+  'employer',
+  'originRegion',
+  'status',
+  'departedOn',
+  'departureReason',
+  'closedOn',
+  'version',
+  'createdAt',
+  'updatedAt',
 ];
 
 export function personFromItem(item: Record<string, unknown>): Person {
@@ -76,7 +96,13 @@ export function personRepository(t: TenantContext) {
     tenantId: t.tenantId,
     idHash,
     lastSeenOn: lastSeenOn(p),
-    ...personIndexKeys(t, { personId: p.personId, gridId: p.gridId, status: p.status, idHash, lastSeenOn: lastSeenOn(p) }),
+    ...personIndexKeys(t, {
+      personId: p.personId,
+      gridId: p.gridId,
+      status: p.status,
+      idHash,
+      lastSeenOn: lastSeenOn(p),
+    }),
   });
 
   const historyPut = (tr: Transition, actor: Actor, extra: Record<string, unknown> = {}) => {
@@ -149,8 +175,12 @@ export function personRepository(t: TenantContext) {
           }),
         );
       } catch (error) {
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-          const existing = error.CancellationReasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        ) {
+          const existing =
+            error.CancellationReasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
           throw new DuplicateIdNumberError(existing ?? 'unknown');
         }
         throw error;
@@ -159,12 +189,16 @@ export function personRepository(t: TenantContext) {
     },
 
     async activePersonIdOf(idHash: string): Promise<string | undefined> {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.idNumberGuard(t, idHash), ConsistentRead: true }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: keys.idNumberGuard(t, idHash), ConsistentRead: true }),
+      );
       return out.Item?.personId as string | undefined;
     },
 
     async get(personId: string): Promise<(Person & { idHash: string }) | undefined> {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.person(t, personId), ConsistentRead: true }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: keys.person(t, personId), ConsistentRead: true }),
+      );
       if (!out.Item) return undefined;
       return { ...personFromItem(out.Item), idHash: out.Item.idHash as string };
     },
@@ -174,7 +208,13 @@ export function personRepository(t: TenantContext) {
      * a concurrent change makes this fail (StaleWriteError) instead of being lost. Leaving the
      * active state releases the ID-number guard in the same transaction.
      */
-    async apply(tr: Transition, fromVersion: number, idHash: string, actor: Actor, extra: Record<string, unknown> = {}): Promise<Person> {
+    async apply(
+      tr: Transition,
+      fromVersion: number,
+      idHash: string,
+      actor: Actor,
+      extra: Record<string, unknown> = {},
+    ): Promise<Person> {
       const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
         {
           Put: {
@@ -200,7 +240,10 @@ export function personRepository(t: TenantContext) {
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        ) {
           throw new StaleWriteError(await this.get(tr.person.personId));
         }
         throw error;
@@ -216,7 +259,10 @@ export function personRepository(t: TenantContext) {
           new QueryCommand({
             TableName: table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': keys.personPartition(t, personId), ':sk': keys.historyPrefix },
+            ExpressionAttributeValues: {
+              ':pk': keys.personPartition(t, personId),
+              ':sk': keys.historyPrefix,
+            },
             ExclusiveStartKey: start,
           }),
         );
@@ -243,8 +289,14 @@ export function personRepository(t: TenantContext) {
     ): Promise<{ people: Person[]; lastSk: string | undefined; more: boolean }> {
       const index = status ? registryIndexes.byGridStatus : registryIndexes.byGrid;
       const pk = status ? indexKeys.byGridStatus(t, gridId, status) : indexKeys.byGrid(t, gridId);
-      return pageOfIndex(index.name, index.partitionKey, pk, true, limit, afterSk, (p) =>
-        p.gridId === gridId && (!status || p.status === status),
+      return pageOfIndex(
+        index.name,
+        index.partitionKey,
+        pk,
+        true,
+        limit,
+        afterSk,
+        (p) => p.gridId === gridId && (!status || p.status === status),
       );
     },
 
@@ -263,7 +315,10 @@ export function personRepository(t: TenantContext) {
               IndexName: index.name,
               KeyConditionExpression: '#pk = :pk AND #sk < :before',
               ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-              ExpressionAttributeValues: { ':pk': indexKeys.due(t, shard), ':before': indexKeys.dueBefore(day) },
+              ExpressionAttributeValues: {
+                ':pk': indexKeys.due(t, shard),
+                ':before': indexKeys.dueBefore(day),
+              },
               ExclusiveStartKey: start,
             }),
           );
@@ -279,7 +334,15 @@ export function personRepository(t: TenantContext) {
     /** One page of every registration of an ID number, newest first. */
     async pageOfIdNumber(idHash: string, limit: number, afterSk: string | undefined) {
       const index = registryIndexes.byIdNumber;
-      return pageOfIndex(index.name, index.partitionKey, indexKeys.byIdNumber(t, idHash), false, limit, afterSk, () => true);
+      return pageOfIndex(
+        index.name,
+        index.partitionKey,
+        indexKeys.byIdNumber(t, idHash),
+        false,
+        limit,
+        afterSk,
+        () => true,
+      );
     },
   };
 

@@ -21,7 +21,15 @@ export interface ReconciliationCheckpoint {
 }
 
 const runFields: readonly (keyof ReconciliationRun)[] = [
-  'runId', 'startedAt', 'finishedAt', 'recordsRead', 'countersChecked', 'driftFound', 'driftRepaired', 'gridsChecked', 'gridsSkipped',
+  'runId',
+  'startedAt',
+  'finishedAt',
+  'recordsRead',
+  'countersChecked',
+  'driftFound',
+  'driftRepaired',
+  'gridsChecked',
+  'gridsSkipped',
 ];
 
 const view = (it: Record<string, unknown>): ReconciliationRun =>
@@ -46,18 +54,28 @@ export function reconciliationRepository(t: TenantContext) {
 
     async saveRun(run: ReconciliationRun): Promise<void> {
       await db.send(
-        new PutCommand({ TableName: table, Item: { ...keys.reconciliationRun(t, run.runId), entity: 'reconciliation', ...run } }),
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.reconciliationRun(t, run.runId), entity: 'reconciliation', ...run },
+        }),
       );
     },
 
     async checkpoint(): Promise<ReconciliationCheckpoint | undefined> {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.reconciliationCheckpoint(t), ConsistentRead: true }));
-      return out.Item ? { run: view(out.Item.run), lastGridId: (out.Item.lastGridId as string | null) ?? null } : undefined;
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: keys.reconciliationCheckpoint(t), ConsistentRead: true }),
+      );
+      return out.Item
+        ? { run: view(out.Item.run), lastGridId: (out.Item.lastGridId as string | null) ?? null }
+        : undefined;
     },
 
     async saveCheckpoint(cp: ReconciliationCheckpoint): Promise<void> {
       await db.send(
-        new PutCommand({ TableName: table, Item: { ...keys.reconciliationCheckpoint(t), entity: 'reconciliation-checkpoint', ...cp } }),
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.reconciliationCheckpoint(t), entity: 'reconciliation-checkpoint', ...cp },
+        }),
       );
     },
 

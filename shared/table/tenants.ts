@@ -50,7 +50,11 @@ export async function createTenant(input: {
         {
           Put: {
             TableName: table(),
-            Item: { ...keys.tenantDirectoryEntry(tenant), entity: 'tenant-directory', tenantId: tenant.tenantId },
+            Item: {
+              ...keys.tenantDirectoryEntry(tenant),
+              entity: 'tenant-directory',
+              tenantId: tenant.tenantId,
+            },
           },
         },
         ...key.writes,
@@ -60,7 +64,11 @@ export async function createTenant(input: {
   return { tenantId: tenant.tenantId, keyId: key.record.keyId, apiKey: key.secret };
 }
 
-function newKeyItems(t: TenantContext, input: { name: string; role: Role; gridIds: string[] | null }, now: string) {
+function newKeyItems(
+  t: TenantContext,
+  input: { name: string; role: Role; gridIds: string[] | null },
+  now: string,
+) {
   const secret = newApiKeySecret();
   const record: ApiKeyRecord = {
     keyId: newId.apiKey(),
@@ -231,4 +239,3 @@ export async function* allTenants(): AsyncGenerator<TenantContext> {
     start = out.LastEvaluatedKey;
   } while (start);
 }
-

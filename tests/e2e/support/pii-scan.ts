@@ -1,0 +1,62 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { checkCharacter } from '../../../shared/domain/id-number.js';
+import { registryIndexes, registryTable } from '../../../shared/table/definition.js';
+
+const idLike = /(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])/g;
+const mobileLike = /(?<![0-9A-Za-z])(1[3-9]\d{9})(?![0-9A-Za-z])/g;
+
+/** Every checksum-valid resident ID number and every mainland mobile number in a text. */
+export function personalDataIn(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(idLike)) {
+    const id = (m[1] as string).toUpperCase();
+    if (checkCharacter(id.slice(0, 17)) === id[17]) found.push(`ID number …${id.slice(-4)}`);
+  }
+  for (const m of text.matchAll(mobileLike)) found.push(`phone …${(m[1] as string).slice(-4)}`);
+  return found;
+}
+
+/**
+ * Scan what must never hold personal data: the log output, every key and index attribute of
+ * the table, and everything projected into each index.
+ */
+export async function scanForPersonalData(dynamoEndpoint: string, logText: string): Promise<string[]> {
+  const findings = personalDataIn(logText).map((f) => `log: ${f}`);
+  const client = new DynamoDBClient({
+    endpoint: dynamoEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const keyAttributes = new Set<string>([registryTable.partitionKey, registryTable.sortKey]);
+  for (const index of Object.values(registryIndexes)) {
+    keyAttributes.add(index.partitionKey);
+    keyAttributes.add(index.sortKey);
+  }
+  const names = Object.fromEntries([...keyAttributes].map((a, i) => [`#a${i}`, a]));
+  const scans: { label: string; input: ConstructorParameters<typeof ScanCommand>[0] }[] = [
+    {
+      label: 'keys',
+      input: {
+        TableName: registryTable.name,
+        ProjectionExpression: Object.keys(names).join(', '),
+        ExpressionAttributeNames: names,
+      },
+    },
+    ...Object.values(registryIndexes).map((index) => ({
+      label: `index ${index.name}`,
+      input: { TableName: registryTable.name, IndexName: index.name },
+    })),
+  ];
+  for (const { label, input } of scans) {
+    let start: ConstructorParameters<typeof ScanCommand>[0]['ExclusiveStartKey'];
+    do {
+      const out = await client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+      for (const item of out.Items ?? []) {
+        for (const f of personalDataIn(JSON.stringify(item))) findings.push(`${label}: ${f}`);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+  client.destroy();
+  return findings;
+}
