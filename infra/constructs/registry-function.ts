@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Repository root: every `entry` in the shared definitions is relative to it. */
+export const projectRoot = join(import.meta.dirname, '..', '..');
+
+/** Lambda functions run ESM; this lets CommonJS dependencies that call `require` keep working. */
+const esmRequireBanner =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export interface RegistryFunctionProps {
+  /** Entry file relative to the repository root, as written in the shared definitions. */
+  entry: string;
+  description: string;
+  timeout: Duration;
+  environment: Record<string, string>;
+  /** Removal policy of the function's own log group. */
+  logRemovalPolicy: RemovalPolicy;
+  logRetention?: logs.RetentionDays;
+  /** Dead-letter queue for asynchronous invocations (only functions that are invoked asynchronously). */
+  deadLetterQueue?: sqs.IQueue;
+}
+
+/**
+ * One Lambda function as every function of this stack is built: NodejsFunction bundled by the local
+ * esbuild (ESM, minified, source maps), nodejs24.x on arm64, X-Ray active, its own log group with a
+ * retention, and its own role that may write only to that log group (no AWS managed policy). Table,
+ * secret and queue permissions are granted by the stack, per function.
+ */
+export class RegistryFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RegistryFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.entry}`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this function's log group only.
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      entry: join(projectRoot, props.entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        forceDockerBundling: false,
+        logLevel: nodejs.LogLevel.WARNING,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: esmRequireBanner,
+        // Ship the SDK versions the project pins (and tests against), not whatever the runtime has.
+        bundleAwsSDK: true,
+      },
+    });
+  }
+}
+
+export const httpTimeout = Duration.seconds(10);
+export const authorizerTimeout = Duration.seconds(5);
+export const streamTimeout = Duration.seconds(60);

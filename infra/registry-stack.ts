@@ -1,0 +1,518 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { env, metricNames, metricsNamespace, serviceName } from '../shared/config.js';
+import { defaultRoute, type HttpFunctionName, httpFunctions, routes } from '../shared/http/routes.js';
+import {
+  authorizerEntry,
+  type ScheduleDefinition,
+  type StreamSubscription,
+  schedules,
+  statisticsSubscription,
+} from '../shared/streams.js';
+import { idempotencyTable, registryTable, tables } from '../shared/table/definition.js';
+import { acknowledge } from './constructs/nag.js';
+import {
+  authorizerTimeout,
+  httpTimeout,
+  RegistryFunction,
+  type RegistryFunctionProps,
+  streamTimeout,
+} from './constructs/registry-function.js';
+import { createTables } from './constructs/tables.js';
+
+export interface RegistryStackProps extends StackProps {
+  /** Deployment stage; `dev` may be destroyed with its data, every other stage is protected. */
+  stage: string;
+  /** Create the sign-up token secret; sign-up must then present its `signupToken`. */
+  requireSignupToken?: boolean;
+}
+
+/** Default-stage throttling of the HTTP API (per account and region limits still apply on top). */
+export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
+/** How long API Gateway caches an authorizer answer per Authorization header (also the revocation delay). */
+export const authorizerCacheTtl = Duration.seconds(30);
+
+type TableAccess = 'none' | 'read' | 'readWrite';
+
+const reason = {
+  streamStar:
+    'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) and dynamodb:ListStreams (added by the DynamoDB event source to find the stream) do not support resource-level permissions, so IAM requires Resource "*".',
+  xray: 'X-Ray PutTraceSegments/PutTelemetryRecords (added by tracing: ACTIVE) do not support resource-level permissions, so IAM requires Resource "*".',
+  gsi: 'The /index/* wildcard is scoped to this one table ARN: it covers only the registry table’s own GSIs, all of which are declared in shared/table/definition.ts and read through Query.',
+  syncInvoked:
+    'Invoked synchronously by API Gateway; a Lambda DeadLetterConfig only applies to asynchronous invocations. Failures return to the caller as problem+json and are counted by the API 5xx alarm.',
+  esmInvoked:
+    'Invoked synchronously by the DynamoDB stream event source mapping; failed batches go to the mapping’s on-failure SQS destination (alarmed), which is the dead-letter path for stream records.',
+  isDlq:
+    'This queue is itself a dead-letter destination (terminal): messages stay for 14 days for an operator to inspect and redrive; a redrive policy on it would only move failures further away. Its depth is alarmed.',
+  noSecretRotation:
+    'The hash key keys HMACs that are stored inside item keys (ID-number guards, byIdNumber index): rotating it would silently break duplicate detection for every stored record. It is generated per deployment, never leaves Secrets Manager and the stack RETAINs it outside dev.',
+  noTokenRotation:
+    'The sign-up token is a shared invitation secret handed to township operators out of band; rotation is an operator decision (rotate by putting a new value), an automatic rotation would invalidate tokens already handed out without telling anyone.',
+  publicRoute:
+    'Public by design in the route table (shared/http/routes.ts): readiness, the OpenAPI document and sign-up must work without an API key. Sign-up can be gated by the sign-up token and is throttled at the stage.',
+  defaultRoute:
+    '$default only answers unmatched requests with problem+json 404/405 from the platform function (no table access); it has to run without an Authorization header to do that.',
+};
+
+/**
+ * Township Registry on AWS: the tables, one Lambda per route group behind an HTTP API with a Lambda
+ * REQUEST authorizer, the statistics stream consumer, the scheduled jobs and their alarms — all built from
+ * the single definitions in shared/ (routes, tables, stream subscription, schedules, config).
+ */
+export class RegistryStack extends Stack {
+  readonly stage: string;
+  readonly tables: ReadonlyMap<string, dynamodb.Table>;
+  readonly httpFunctions: Readonly<Record<HttpFunctionName, RegistryFunction>>;
+  readonly authorizerFunction: RegistryFunction;
+  readonly statisticsFunction: RegistryFunction;
+  readonly scheduleFunctions: ReadonlyMap<string, RegistryFunction>;
+  readonly api: apigw.HttpApi;
+  readonly apiStage: apigw.HttpStage;
+  readonly deploymentSecret: secretsmanager.Secret;
+  readonly signupTokenSecret?: secretsmanager.Secret;
+  readonly statisticsDlq: sqs.Queue;
+  readonly scheduleDlq: sqs.Queue;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: RegistryStackProps) {
+    super(scope, id, props);
+    if (!/^[a-z][a-z0-9-]{0,19}$/.test(props.stage)) {
+      throw new Error(`stage "${props.stage}" must be lower-case letters, digits and dashes (max 20)`);
+    }
+    this.stage = props.stage;
+    const isDev = props.stage === 'dev';
+    const removalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    // ---- data -------------------------------------------------------------------------------------
+    this.tables = createTables(this, { tables, isDev });
+    const registry = this.tables.get(registryTable.name)!;
+    const idempotency = this.tables.get(idempotencyTable.name)!;
+
+    this.deploymentSecret = new secretsmanager.Secret(this, 'DeploymentSecret', {
+      description: `Township Registry (${props.stage}): key for keyed hashes and cursor signing, JSON {"hashKey": "<64 chars>"}`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'hashKey',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    });
+    acknowledge(this.deploymentSecret, { 'AwsSolutions-SMG4': reason.noSecretRotation });
+
+    if (props.requireSignupToken) {
+      this.signupTokenSecret = new secretsmanager.Secret(this, 'SignupTokenSecret', {
+        description: `Township Registry (${props.stage}): token sign-up must present, JSON {"signupToken": "..."}`,
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({}),
+          generateStringKey: 'signupToken',
+          passwordLength: 40,
+          excludePunctuation: true,
+        },
+        removalPolicy,
+      });
+      acknowledge(this.signupTokenSecret, { 'AwsSolutions-SMG4': reason.noTokenRotation });
+    }
+
+    // ---- queues and alarm topic ---------------------------------------------------------------------
+    const deadLetterQueue = (queueId: string) => {
+      const queue = new sqs.Queue(this, queueId, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy,
+      });
+      acknowledge(queue, { 'Serverless-SQSRedrivePolicy': reason.isDlq });
+      return queue;
+    };
+    this.statisticsDlq = deadLetterQueue('StatisticsDlq');
+    // AwsSolutions-SQS3 recognises a queue used as a Lambda DeadLetterConfig (the schedule queue), but
+    // not one used as an event source mapping's on-failure destination.
+    acknowledge(this.statisticsDlq, { 'AwsSolutions-SQS3': reason.isDlq });
+    this.scheduleDlq = deadLetterQueue('ScheduleDlq');
+
+    // CloudWatch can only publish to an encrypted topic whose key policy lets it use the key, which the
+    // AWS managed aws/sns key does not: hence a small customer managed key, rotated yearly.
+    const alarmKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Township Registry (${props.stage}): encrypts the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    alarmKey.grant(
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Township Registry ${props.stage} alarms`,
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    const alarmAction = new cwActions.SnsAction(this.alarmTopic);
+
+    // ---- functions ---------------------------------------------------------------------------------
+    const baseEnvironment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      [env.stage]: props.stage,
+    };
+    const registryIndexArns = `Resource::<${this.getLogicalId(registry.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*`;
+    const makeFunction: MakeFunction = (
+      fnId,
+      { starReason, environment: extra, ...fnProps },
+      tableAccess,
+    ) => {
+      const environment = { ...baseEnvironment, ...extra };
+      if (tableAccess !== 'none') environment[env.registryTable] = registry.tableName;
+      const made = new RegistryFunction(this, fnId, {
+        ...fnProps,
+        environment,
+        logRemovalPolicy: removalPolicy,
+      });
+      acknowledge(made, { 'AwsSolutions-IAM5[Resource::*]': starReason ?? reason.xray });
+      if (tableAccess === 'read') registry.grantReadData(made.fn);
+      if (tableAccess === 'readWrite') registry.grantReadWriteData(made.fn);
+      if (tableAccess !== 'none')
+        acknowledge(made, { [`AwsSolutions-IAM5[${registryIndexArns}]`]: reason.gsi });
+      return made;
+    };
+    const useDeploymentSecret = (made: RegistryFunction) => {
+      made.fn.addEnvironment(env.deploymentSecretArn, this.deploymentSecret.secretArn);
+      this.deploymentSecret.grantRead(made.fn);
+    };
+
+    // HTTP: one function per route group.
+    const http = {} as Record<HttpFunctionName, RegistryFunction>;
+    for (const [name, def] of Object.entries(httpFunctions) as [
+      HttpFunctionName,
+      (typeof httpFunctions)[HttpFunctionName],
+    ][]) {
+      const access: TableAccess = def.tableAccess;
+      const made = makeFunction(
+        `Http${pascal(name)}`,
+        { entry: def.entry, description: `HTTP: ${def.description}`, timeout: httpTimeout },
+        access,
+      );
+      acknowledge(made, { 'Serverless-LambdaDLQ': reason.syncInvoked });
+      if (access !== 'none') useDeploymentSecret(made);
+      if (access === 'readWrite') {
+        made.fn.addEnvironment(env.idempotencyTable, idempotency.tableName);
+        idempotency.grantReadWriteData(made.fn);
+      }
+      http[name] = made;
+    }
+    if (this.signupTokenSecret) {
+      http.tenants.fn.addEnvironment(env.signupTokenSecretArn, this.signupTokenSecret.secretArn);
+      this.signupTokenSecret.grantRead(http.tenants.fn);
+    }
+    this.httpFunctions = http;
+
+    // Authorizer: resolves an API key by its hash with one GetItem, nothing else.
+    this.authorizerFunction = makeFunction(
+      'Authorizer',
+      {
+        entry: authorizerEntry,
+        description: 'HTTP API Lambda authorizer (API keys)',
+        timeout: authorizerTimeout,
+      },
+      'none',
+    );
+    this.authorizerFunction.fn.addEnvironment(env.registryTable, registry.tableName);
+    this.authorizerFunction.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [registry.tableArn] }),
+    );
+    useDeploymentSecret(this.authorizerFunction);
+    acknowledge(this.authorizerFunction, { 'Serverless-LambdaDLQ': reason.syncInvoked });
+
+    // Statistics: the stream consumer maintains the counters (read + write on the registry table).
+    this.statisticsFunction = this.statisticsConsumer(statisticsSubscription, makeFunction, registry);
+
+    // Scheduled jobs.
+    const scheduled = new Map<string, RegistryFunction>();
+    for (const def of schedules) scheduled.set(def.name, this.scheduledJob(def, makeFunction));
+    this.scheduleFunctions = scheduled;
+
+    // ---- HTTP API ----------------------------------------------------------------------------------
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: `township-registry-${props.stage}`,
+      description: 'Township Registry HTTP API (routes from shared/http/routes.ts)',
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.apiStage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        // Structured, and deliberately without any request header (never the Authorization header).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizerFunction.fn, {
+      authorizerName: 'api-key',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: authorizerCacheTtl,
+    });
+    const noAuthorizer = new apigw.HttpNoneAuthorizer();
+    const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
+    const integrationFor = (name: HttpFunctionName) => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, http[name].fn, {
+          payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+        });
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+    for (const route of routes) {
+      const isPublic = route.access === 'public';
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: integrationFor(route.fn),
+        authorizer: isPublic ? noAuthorizer : authorizer,
+      });
+      if (isPublic && created) acknowledge(created, { 'AwsSolutions-APIG4': reason.publicRoute });
+    }
+    const fallback = new apigw.HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration: integrationFor(defaultRoute.fn),
+      authorizer: noAuthorizer,
+    });
+    acknowledge(fallback, { 'AwsSolutions-APIG4': reason.defaultRoute });
+
+    // ---- alarms ------------------------------------------------------------------------------------
+    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...alarmProps,
+      });
+      created.addAlarmAction(alarmAction);
+      return created;
+    };
+    alarm('Api5xxAlarm', {
+      alarmDescription: 'The HTTP API answered 5xx in the last 5 minutes (no client input may cause one).',
+      metric: this.apiStage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('StatisticsIteratorAgeAlarm', {
+      alarmDescription: 'The statistics stream consumer is more than 60 s behind the table stream.',
+      metric: this.statisticsFunction.fn.metric('IteratorAge', {
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 60_000,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+    alarm('StatisticsDlqDepthAlarm', {
+      alarmDescription:
+        'Stream records the statistics consumer gave up on are waiting in its dead-letter queue.',
+      metric: this.statisticsDlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('ScheduleDlqDepthAlarm', {
+      alarmDescription: 'A scheduled job failed after its retries (or could not be delivered).',
+      metric: this.scheduleDlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('CounterDriftAlarm', {
+      alarmDescription:
+        'The nightly reconciliation found (and repaired) counters that disagreed with the records.',
+      metric: new cloudwatch.Metric({
+        namespace: metricsNamespace,
+        metricName: metricNames.counterDrift,
+        dimensionsMap: { service: serviceName },
+        period: Duration.hours(1),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    // ---- outputs -----------------------------------------------------------------------------------
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'RegistryTableName', { value: registry.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Subscribe operators here',
+    });
+    new CfnOutput(this, 'DeploymentSecretArn', { value: this.deploymentSecret.secretArn });
+    if (this.signupTokenSecret) {
+      new CfnOutput(this, 'SignupTokenSecretArn', {
+        value: this.signupTokenSecret.secretArn,
+        description: 'Read the token with: aws secretsmanager get-secret-value --secret-id <arn>',
+      });
+    }
+  }
+
+  private statisticsConsumer(
+    sub: StreamSubscription,
+    makeFunction: MakeFunction,
+    registry: dynamodb.Table,
+  ): RegistryFunction {
+    const made = makeFunction(
+      `Stream${pascal(sub.name)}`,
+      {
+        entry: sub.entry,
+        description: `Stream consumer: ${sub.name}`,
+        timeout: streamTimeout,
+        starReason: reason.streamStar,
+      },
+      'readWrite',
+    );
+    acknowledge(made, { 'Serverless-LambdaDLQ': reason.esmInvoked });
+    made.fn.addEventSource(
+      new DynamoEventSource(registry, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: sub.batchSize,
+        maxBatchingWindow: Duration.seconds(sub.maxBatchingWindowSeconds),
+        retryAttempts: sub.retryAttempts,
+        maxRecordAge: Duration.seconds(sub.maxRecordAgeSeconds),
+        bisectBatchOnError: sub.bisectBatchOnError,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.statisticsDlq),
+        filters: sub.filters.map((filter) => lambda.FilterCriteria.filter(streamFilter(filter))),
+      }),
+    );
+    return made;
+  }
+
+  private scheduledJob(def: ScheduleDefinition, makeFunction: MakeFunction): RegistryFunction {
+    const made = makeFunction(
+      `Job${pascal(def.name)}`,
+      {
+        entry: def.entry,
+        description: `Scheduled: ${def.description}`,
+        timeout: Duration.seconds(def.timeoutSeconds),
+        // EventBridge Scheduler invokes asynchronously: a failed job (after Lambda's retries) lands here.
+        deadLetterQueue: this.scheduleDlq,
+      },
+      def.tableAccess,
+    );
+
+    // A role of our own with exactly the two permissions the schedule needs (LambdaInvoke's generated
+    // role would add `<function arn>:*`). Passed as immutable so the target adds nothing to it.
+    const role = new iam.Role(this, `${pascal(def.name)}ScheduleRole`, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: `EventBridge Scheduler: invoke ${def.name}`,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [made.fn.functionArn] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.scheduleDlq.queueArn] }),
+    );
+
+    new scheduler.Schedule(this, `${pascal(def.name)}Schedule`, {
+      description: def.description,
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: String(def.at.minute),
+        hour: String(def.at.hour),
+        timeZone: TimeZone.of(def.timeZone),
+      }),
+      target: new LambdaInvoke(made.fn, {
+        role: role.withoutPolicyUpdates(),
+        deadLetterQueue: this.scheduleDlq,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        // The same envelope the local scheduler sends (EventBridge "Scheduled Event" shape); the
+        // definition's input is the `detail`.
+        input: scheduler.ScheduleTargetInput.fromObject({
+          version: '0',
+          id: scheduler.ContextAttribute.executionId,
+          'detail-type': 'Scheduled Event',
+          source: 'aws.scheduler',
+          account: Aws.ACCOUNT_ID,
+          time: scheduler.ContextAttribute.scheduledTime,
+          region: Aws.REGION,
+          resources: [scheduler.ContextAttribute.scheduleArn],
+          detail: def.input,
+        }),
+      }),
+    });
+    return made;
+  }
+}
+
+type MakeFunctionProps = Omit<RegistryFunctionProps, 'logRemovalPolicy' | 'environment'> & {
+  environment?: Record<string, string>;
+  /** Why this function's `Resource: "*"` statements are unavoidable (default: X-Ray only). */
+  starReason?: string;
+};
+type MakeFunction = (id: string, props: MakeFunctionProps, tableAccess: TableAccess) => RegistryFunction;
+
+/** `{ entity: ['history'], action: ['verified'] }` → a DynamoDB-stream filter pattern on NewImage. */
+export function streamFilter(filter: Readonly<Record<string, readonly string[]>>): Record<string, unknown> {
+  const newImage: Record<string, unknown> = {};
+  for (const [attribute, values] of Object.entries(filter)) {
+    newImage[attribute] = { S: lambda.FilterRule.or(...values) };
+  }
+  return { dynamodb: { NewImage: newImage } };
+}
+
+const pascal = (name: string): string =>
+  name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');

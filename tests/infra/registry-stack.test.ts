@@ -1,0 +1,484 @@
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addNagPacks } from '../../infra/constructs/nag.js';
+import { RegistryStack } from '../../infra/registry-stack.js';
+import { env, metricNames, metricsNamespace, serviceName } from '../../shared/config.js';
+import { defaultRoute, type HttpFunctionName, httpFunctions, routes } from '../../shared/http/routes.js';
+import { schedules, statisticsSubscription } from '../../shared/streams.js';
+import {
+  type IndexDefinition,
+  registryTable,
+  type TableDefinition,
+  tables,
+} from '../../shared/table/definition.js';
+
+type Json = Record<string, unknown>;
+interface CfnResourceJson {
+  Type: string;
+  Properties: Json;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+const writeActions =
+  /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|PartiQL(Insert|Update|Delete)|\*)$/;
+
+let prod: RegistryStack;
+let template: Template;
+let dev: RegistryStack;
+let devTemplate: Template;
+
+/** Logical id of the CloudFormation resource behind an L2 construct. */
+const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+const resources = (t: Template, type: string): Record<string, CfnResourceJson> =>
+  t.findResources(type) as Record<string, CfnResourceJson>;
+
+const resource = (t: Template, id: string): CfnResourceJson => {
+  const found = t.toJSON().Resources[id] as CfnResourceJson | undefined;
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+};
+
+/** Every IAM statement attached (inline or via a Policy resource) to a role. */
+function statementsOfRole(t: Template, roleId: string): { Action: string[]; Resource: unknown[] }[] {
+  const out: { Action: string[]; Resource: unknown[] }[] = [];
+  for (const policy of Object.values(resources(t, 'AWS::IAM::Policy'))) {
+    const roles = policy.Properties.Roles as unknown[];
+    if (!roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId }))) continue;
+    const doc = policy.Properties.PolicyDocument as { Statement: Json[] };
+    for (const s of doc.Statement) {
+      expect(s.Effect).toBe('Allow');
+      out.push({
+        Action: ([] as string[]).concat(s.Action as string | string[]),
+        Resource: ([] as unknown[]).concat(s.Resource),
+      });
+    }
+  }
+  const role = resource(t, roleId);
+  expect(role.Properties.Policies, `${roleId} has no inline policies`).toBeUndefined();
+  return out;
+}
+
+beforeAll(() => {
+  // The production shape, synthesized once with real esbuild bundling and the nag packs on (a nag
+  // finding would make Template.fromStack throw here).
+  const app = new App();
+  prod = new RegistryStack(app, 'Registry-prod', { stage: 'prod', requireSignupToken: true });
+  addNagPacks(app);
+  template = Template.fromStack(prod);
+
+  // A dev stage only to compare the stage-dependent settings; bundling skipped to keep it fast.
+  const devApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  dev = new RegistryStack(devApp, 'Registry-dev', { stage: 'dev' });
+  devTemplate = Template.fromStack(dev);
+});
+
+describe('HTTP API from the route table', () => {
+  const integrationTarget = (fn: HttpFunctionName) => {
+    const fnId = logicalId(prod.httpFunctions[fn].fn);
+    const [id] = Object.entries(resources(template, 'AWS::ApiGatewayV2::Integration')).find(
+      ([, r]) =>
+        JSON.stringify(r.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
+    ) ?? [undefined];
+    expect(id, `integration for ${fn}`).toBeDefined();
+    return { 'Fn::Join': ['', ['integrations/', { Ref: id }]] };
+  };
+
+  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s exists with its authorizer and function',
+    (routeKey, route) => {
+      const authorizerId = Object.keys(resources(template, 'AWS::ApiGatewayV2::Authorizer'))[0];
+      const matches = template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: routeKey },
+      });
+      expect(Object.keys(matches)).toHaveLength(1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        ...(route.access === 'public'
+          ? { AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
+          : { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } }),
+        Target: integrationTarget(route.fn),
+      });
+    },
+  );
+
+  it('sends $default to the platform function without an authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$default',
+      AuthorizationType: 'NONE',
+      Target: integrationTarget(defaultRoute.fn),
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length + 1);
+  });
+
+  it('integrates every function with payload format 2.0', () => {
+    const integrations = Object.values(resources(template, 'AWS::ApiGatewayV2::Integration'));
+    expect(integrations).toHaveLength(Object.keys(httpFunctions).length);
+    for (const i of integrations) {
+      expect(i.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    }
+  });
+
+  it('has one Lambda REQUEST authorizer with simple responses, the Authorization header and a short cache', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const [authorizer] = Object.values(resources(template, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    const ttl = authorizer?.Properties.AuthorizerResultTtlInSeconds as number;
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
+    expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(
+      logicalId(prod.authorizerFunction.fn),
+    );
+  });
+
+  it('throttles the default stage and writes JSON access logs without the Authorization header', () => {
+    const [stage] = Object.values(resources(template, 'AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+    const settings = stage?.Properties.AccessLogSettings as { Format: string; DestinationArn: unknown };
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    expect(settings.Format.toLowerCase()).not.toContain('authorization');
+    expect(settings.Format).not.toContain('$request.header');
+    const [logGroupId] = (settings.DestinationArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    expect(resource(template, logGroupId).Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('outputs the API URL', () => {
+    template.hasOutput('ApiUrl', {});
+  });
+});
+
+describe('tables from the table definition', () => {
+  const expectedProjection = (index: IndexDefinition) =>
+    Array.isArray(index.projection)
+      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] }
+      : { ProjectionType: index.projection };
+  const keySchema = (pk: string, sk?: string) => [
+    { AttributeName: pk, KeyType: 'HASH' },
+    ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' }] : []),
+  ];
+  const tableResource = (stack: RegistryStack, t: Template, def: TableDefinition) =>
+    resource(t, logicalId(stack.tables.get(def.name)!));
+
+  it.each(tables.map((t) => [t.name, t] as const))('%s matches its definition', (_name, def) => {
+    const table = tableResource(prod, template, def);
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    const props = table.Properties;
+    expect(props.KeySchema).toEqual(keySchema(def.partitionKey, def.sortKey));
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(props.SSESpecification).toMatchObject({ SSEEnabled: true });
+    if (def.stream) expect(props.StreamSpecification).toEqual({ StreamViewType: def.stream });
+    else expect(props.StreamSpecification).toBeUndefined();
+    if (def.timeToLiveAttribute) {
+      expect(props.TimeToLiveSpecification).toEqual({
+        AttributeName: def.timeToLiveAttribute,
+        Enabled: true,
+      });
+    }
+    const gsis = (props.GlobalSecondaryIndexes ?? []) as Json[];
+    expect(gsis.map((g) => g.IndexName)).toEqual(def.indexes.map((i) => i.name));
+    for (const index of def.indexes) {
+      expect(gsis.find((g) => g.IndexName === index.name)).toMatchObject({
+        KeySchema: keySchema(index.partitionKey, index.sortKey),
+      });
+      expect(gsis.find((g) => g.IndexName === index.name)?.Projection, index.name).toStrictEqual(
+        expectedProjection(index),
+      );
+    }
+    // Every key attribute is declared as a string, and nothing else is.
+    const keyAttributes = new Set([
+      def.partitionKey,
+      ...(def.sortKey ? [def.sortKey] : []),
+      ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]);
+    expect(props.AttributeDefinitions).toEqual(
+      expect.arrayContaining([...keyAttributes].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+    );
+    expect(props.AttributeDefinitions).toHaveLength(keyAttributes.size);
+  });
+
+  it.each(tables.map((t) => [t.name, t] as const))(
+    '%s is protected and retained outside dev',
+    (_name, def) => {
+      const table = tableResource(prod, template, def);
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    },
+  );
+
+  it.each(tables.map((t) => [t.name, t] as const))('%s can be torn down in dev', (_name, def) => {
+    const table = tableResource(dev, devTemplate, def);
+    expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    expect(table.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('statistics stream subscription', () => {
+  it('maps the registry stream to the statistics function as the subscription says', () => {
+    const mappings = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(1);
+    const props = mappings[0]!.Properties;
+    expect(props).toMatchObject({
+      FunctionName: { Ref: logicalId(prod.statisticsFunction.fn) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(prod.tables.get(registryTable.name)!), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: statisticsSubscription.batchSize,
+      MaximumBatchingWindowInSeconds: statisticsSubscription.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: statisticsSubscription.bisectBatchOnError,
+      MaximumRetryAttempts: statisticsSubscription.retryAttempts,
+      MaximumRecordAgeInSeconds: statisticsSubscription.maxRecordAgeSeconds,
+    });
+    expect(props.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(props.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+  });
+
+  it('filters on the NewImage exactly as the subscription lists', () => {
+    const [mapping] = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping'));
+    const filters = (mapping!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    const expected = statisticsSubscription.filters.map((filter) => ({
+      dynamodb: {
+        NewImage: Object.fromEntries(
+          Object.entries(filter).map(([attr, values]) => [attr, { S: [...values] }]),
+        ),
+      },
+    }));
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual(expected);
+  });
+
+  it('sends failed batches to an encrypted, SSL-only SQS queue kept 14 days', () => {
+    const [mapping] = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping'));
+    const destination = (mapping!.Properties.DestinationConfig as { OnFailure: { Destination: unknown } })
+      .OnFailure.Destination as { 'Fn::GetAtt': [string, string] };
+    const [queueId, attribute] = destination['Fn::GetAtt'];
+    expect(attribute).toBe('Arn');
+    const queue = resource(template, queueId);
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('schedules from the schedule list', () => {
+  it.each(schedules.map((s) => [s.name, s] as const))(
+    '%s fires at its local time and time zone',
+    (name, def) => {
+      const fn = prod.scheduleFunctions.get(name)!;
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: `cron(${def.at.minute} ${def.at.hour} * * ? *)`,
+        ScheduleExpressionTimezone: def.timeZone,
+        State: 'ENABLED',
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(fn.fn), 'Arn'] },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+        }),
+      });
+      // Scheduler invokes asynchronously: a job that still fails after Lambda's retries lands in a DLQ.
+      expect(resource(template, logicalId(fn.fn)).Properties).toMatchObject({
+        Timeout: def.timeoutSeconds,
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [logicalId(prod.scheduleDlq), 'Arn'] } },
+      });
+    },
+  );
+
+  it('passes each definition’s input as the detail of an EventBridge-shaped event', () => {
+    for (const def of schedules) {
+      const fnId = logicalId(prod.scheduleFunctions.get(def.name)!.fn);
+      const [schedule] = Object.values(resources(template, 'AWS::Scheduler::Schedule')).filter(
+        (s) =>
+          JSON.stringify((s.Properties.Target as Json).Arn) ===
+          JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
+      );
+      const input = (schedule!.Properties.Target as { Input: { 'Fn::Join': [string, unknown[]] } }).Input;
+      const text = input['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '"TOKEN"')).join('');
+      const event = JSON.parse(text.replaceAll('""TOKEN""', '"TOKEN"')) as Json;
+      expect(event).toMatchObject({ 'detail-type': 'Scheduled Event', detail: def.input });
+    }
+  });
+});
+
+describe('Lambda functions', () => {
+  const functions = () => Object.entries(resources(template, 'AWS::Lambda::Function'));
+
+  it('are exactly the route groups, the authorizer, the stream consumer and the jobs', () => {
+    expect(functions()).toHaveLength(Object.keys(httpFunctions).length + 2 + schedules.length);
+  });
+
+  it('run nodejs24.x on arm64 with X-Ray active, 1024 MB and their own log group', () => {
+    for (const [id, fn] of functions()) {
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 1024,
+        Handler: 'index.handler',
+      });
+      const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(resource(template, logGroup).Properties.RetentionInDays, id).toBe(30);
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables, id).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: expect.any(String),
+        [env.stage]: 'prod',
+      });
+    }
+  });
+
+  it('have the timeouts of their kind', () => {
+    const timeoutOf = (c: IConstruct) => resource(template, logicalId(c)).Properties.Timeout;
+    for (const name of Object.keys(httpFunctions) as HttpFunctionName[]) {
+      expect(timeoutOf(prod.httpFunctions[name].fn)).toBe(10);
+    }
+    expect(timeoutOf(prod.authorizerFunction.fn)).toBe(5);
+    expect(timeoutOf(prod.statisticsFunction.fn)).toBe(60);
+  });
+
+  it('get the environment their table access needs', () => {
+    const variablesOf = (c: IConstruct, t = template) =>
+      (resource(t, logicalId(c)).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const [name, def] of Object.entries(httpFunctions) as [
+      HttpFunctionName,
+      { tableAccess: string },
+    ][]) {
+      const variables = variablesOf(prod.httpFunctions[name].fn);
+      expect(Object.hasOwn(variables, env.registryTable), name).toBe(def.tableAccess !== 'none');
+      expect(Object.hasOwn(variables, env.deploymentSecretArn), name).toBe(def.tableAccess !== 'none');
+      expect(Object.hasOwn(variables, env.idempotencyTable), name).toBe(def.tableAccess === 'readWrite');
+      expect(Object.hasOwn(variables, env.signupTokenSecretArn), name).toBe(name === 'tenants');
+    }
+    expect(variablesOf(prod.authorizerFunction.fn)).toHaveProperty(env.deploymentSecretArn);
+    expect(variablesOf(prod.authorizerFunction.fn)).toHaveProperty(env.registryTable);
+    expect(variablesOf(dev.httpFunctions.tenants.fn, devTemplate)).not.toHaveProperty(
+      env.signupTokenSecretArn,
+    );
+  });
+});
+
+describe('IAM least privilege', () => {
+  const statementsOf = (fn: { role: IConstruct }) => statementsOfRole(template, logicalId(fn.role));
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(prod.tables.get(registryTable.name)!), 'Arn'] });
+
+  it('uses no AWS managed policies on any role', () => {
+    for (const [id, role] of Object.entries(resources(template, 'AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('gives the stats function no write action on any table', () => {
+    const actions = statementsOf(prod.httpFunctions.stats).flatMap((s) => s.Action);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions.filter((a) => writeActions.test(a))).toEqual([]);
+  });
+
+  it('lets the authorizer only GetItem on the registry table', () => {
+    const dynamo = statementsOf(prod.authorizerFunction).filter((s) =>
+      s.Action.some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo).toEqual([{ Action: ['dynamodb:GetItem'], Resource: [tableArn()] }]);
+  });
+
+  it('gives table access only as the definitions say', () => {
+    for (const [name, def] of Object.entries(httpFunctions) as [
+      HttpFunctionName,
+      { tableAccess: string },
+    ][]) {
+      const actions = statementsOf(prod.httpFunctions[name]).flatMap((s) => s.Action);
+      const dynamo = actions.filter((a) => a.startsWith('dynamodb:'));
+      if (def.tableAccess === 'none') expect(dynamo, name).toEqual([]);
+      else expect(dynamo, name).toContain('dynamodb:GetItem');
+      expect(
+        actions.some((a) => writeActions.test(a)),
+        name,
+      ).toBe(def.tableAccess === 'readWrite');
+      expect(actions.includes('secretsmanager:GetSecretValue'), name).toBe(def.tableAccess !== 'none');
+    }
+    for (const def of schedules) {
+      const actions = statementsOf(prod.scheduleFunctions.get(def.name)!).flatMap((s) => s.Action);
+      expect(
+        actions.some((a) => writeActions.test(a)),
+        def.name,
+      ).toBe(def.tableAccess === 'readWrite');
+    }
+    const stream = statementsOf(prod.statisticsFunction).flatMap((s) => s.Action);
+    expect(stream).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:UpdateItem']));
+  });
+
+  it('never grants a service-wide wildcard action', () => {
+    for (const [id, policy] of Object.entries(resources(template, 'AWS::IAM::Policy'))) {
+      const doc = policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] };
+      for (const action of doc.Statement.flatMap((s) => ([] as string[]).concat(s.Action))) {
+        expect(action, id).not.toMatch(/(^\*$|:\*$)/);
+      }
+    }
+  });
+});
+
+describe('alarms', () => {
+  it('watch API 5xx, stream iterator age, both dead-letter queues and counter drift', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5xx',
+      Namespace: 'AWS/ApiGateway',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Period: 300,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(prod.statisticsFunction.fn) } }],
+      Threshold: 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    for (const queue of [prod.statisticsDlq, prod.scheduleDlq]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metricNames.counterDrift,
+      Namespace: metricsNamespace,
+      Dimensions: [{ Name: 'service', Value: serviceName }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    for (const [id, alarm] of Object.entries(resources(template, 'AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: logicalId(prod.alarmTopic) }]);
+    }
+  });
+});
