@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ByNameSequencer } from './tests/e2e/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -32,6 +33,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { sequencer: ByNameSequencer },
           testTimeout: 30_000,
           hookTimeout: 90_000,
         },

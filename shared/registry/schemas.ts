@@ -45,12 +45,20 @@ export const updateBody = z
   })
   .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
 
-export const verificationBody = z.strictObject({
-  verifiedOn: isoDate,
-  outcome: z.enum(verificationOutcomes),
-  gridId: entityId.optional(),
-  address: text(300).optional(),
-});
+export const verificationBody = z
+  .strictObject({
+    verifiedOn: isoDate,
+    outcome: z.enum(verificationOutcomes),
+    gridId: entityId.optional(),
+    address: text(300).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome === 'moved') return;
+    for (const field of ['gridId', 'address'] as const) {
+      if (v[field] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'only a "moved" verification changes it' });
+    }
+  });
 
 export const departureBody = z.strictObject({ departedOn: isoDate, reason: z.enum(departureReasons) });
 
