@@ -60,10 +60,6 @@ export default async function setup(project: TestProject) {
   project.provide('port', port);
 
   return async () => {
-    const findings = await scanForPersonalData(
-      `http://127.0.0.1:${dynamoPort}`,
-      readFileSync(logFile, 'utf8'),
-    );
     const child = stack;
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
