@@ -40,7 +40,8 @@ const input = (over: Partial<RegistrationInput> = {}): RegistrationInput => ({
   ...over,
 });
 
-const registered = (over: Partial<RegistrationInput> = {}): Person => register(input(over), ids, TODAY, NOW).person;
+const registered = (over: Partial<RegistrationInput> = {}): Person =>
+  register(input(over), ids, TODAY, NOW).person;
 
 /** The LifecycleError `fn` throws (fails the test if it throws nothing or something else). */
 function lifecycleError(fn: () => unknown): LifecycleError {
@@ -351,7 +352,9 @@ describe('depart', () => {
     ['departed', departed],
     ['closed', closed],
   ])('refuses to write off a %s registration', (_status, make) => {
-    const e = lifecycleError(() => depart(make(), { departedOn: '2024-06-01', reason: 'left' }, TODAY, LATER));
+    const e = lifecycleError(() =>
+      depart(make(), { departedOn: '2024-06-01', reason: 'left' }, TODAY, LATER),
+    );
     expect(e.code).toBe('not-active');
   });
 });
@@ -428,7 +431,9 @@ describe('any sequence of operations', () => {
 
   const ARRIVAL = '2024-01-01';
   // from a few days before arrival to a few days after today
-  const dateArb = fc.integer({ min: -5, max: daysBetween(ARRIVAL, TODAY) + 5 }).map((n) => addDays(ARRIVAL, n));
+  const dateArb = fc
+    .integer({ min: -5, max: daysBetween(ARRIVAL, TODAY) + 5 })
+    .map((n) => addDays(ARRIVAL, n));
   const gridArb = fc.constantFrom('g_1', 'g_2', 'g_3');
   const changesArb: fc.Arbitrary<PersonChanges> = fc.record(
     {
@@ -476,7 +481,10 @@ describe('any sequence of operations', () => {
   it('never changes a non-active person; version = 1 + successful transitions; changedFields exact', () => {
     fc.assert(
       fc.property(
-        fc.option(dateArb.filter((d) => d >= ARRIVAL && d <= TODAY), { nil: null }),
+        fc.option(
+          dateArb.filter((d) => d >= ARRIVAL && d <= TODAY),
+          { nil: null },
+        ),
         fc.array(opArb, { maxLength: 25 }),
         (lastVerifiedOn, ops) => {
           let p = register(input({ arrivedOn: ARRIVAL, lastVerifiedOn }), ids, TODAY, NOW).person;
@@ -500,9 +508,9 @@ describe('any sequence of operations', () => {
               expect(t.person.personId).toBe(before.personId);
               expect(t.person.arrivedOn).toBe(before.arrivedOn);
               if (before.lastVerifiedOn !== null) {
-                expect(t.person.lastVerifiedOn !== null && t.person.lastVerifiedOn >= before.lastVerifiedOn).toBe(
-                  true,
-                );
+                expect(
+                  t.person.lastVerifiedOn !== null && t.person.lastVerifiedOn >= before.lastVerifiedOn,
+                ).toBe(true);
               }
               p = t.person;
             }
