@@ -1,4 +1,4 @@
-import { childbearingBirthRange, monthOf, monthsBetween } from './dates.js';
+import { childbearingBirthRange, isIsoDate, monthOf, monthsBetween } from './dates.js';
 import { overdueBefore } from './person.js';
 
 /**
@@ -72,6 +72,11 @@ const str = (r: StoredRecord, f: string): string => {
   if (typeof v !== 'string' || v === '') throw new MalformedRecordError(`record has no ${f}`);
   return v;
 };
+const date = (r: StoredRecord, f: string): string => {
+  const v = str(r, f);
+  if (!isIsoDate(v)) throw new MalformedRecordError(`record has an invalid ${f}`);
+  return v;
+};
 const optStr = (r: StoredRecord, f: string): string | null =>
   typeof r[f] === 'string' && r[f] !== '' ? (r[f] as string) : null;
 
@@ -83,7 +88,7 @@ export function contributions(record: StoredRecord | undefined): Contributions {
     const gridId = str(record, 'gridId');
     const status = str(record, 'status');
     const flow = str(record, 'flow');
-    const arrivedOn = str(record, 'arrivedOn');
+    const arrivedOn = date(record, 'arrivedOn');
     add(out, { gridId, kind: 'month', month: monthOf(arrivedOn) }, monthField.registered, 1);
     if (status === 'active') {
       const gauges = { gridId, kind: 'gauges' } as const;
@@ -92,22 +97,34 @@ export function contributions(record: StoredRecord | undefined): Contributions {
         add(
           out,
           gauges,
-          gaugeField.women(flow, record.maritalStatus === 'married', str(record, 'birthDate')),
+          gaugeField.women(flow, record.maritalStatus === 'married', date(record, 'birthDate')),
           1,
         );
       }
-      add(out, gauges, gaugeField.lastSeen(optStr(record, 'lastVerifiedOn') ?? arrivedOn), 1);
+      add(
+        out,
+        gauges,
+        gaugeField.lastSeen(
+          optStr(record, 'lastVerifiedOn') === null ? arrivedOn : date(record, 'lastVerifiedOn'),
+        ),
+        1,
+      );
     } else if (status === 'departed') {
-      add(out, { gridId, kind: 'month', month: monthOf(str(record, 'departedOn')) }, monthField.departed, 1);
+      add(out, { gridId, kind: 'month', month: monthOf(date(record, 'departedOn')) }, monthField.departed, 1);
     } else if (status === 'closed') {
-      add(out, { gridId, kind: 'month', month: monthOf(str(record, 'closedOn')) }, monthField.closedStale, 1);
+      add(
+        out,
+        { gridId, kind: 'month', month: monthOf(date(record, 'closedOn')) },
+        monthField.closedStale,
+        1,
+      );
     } else {
       throw new MalformedRecordError(`unknown status ${status}`);
     }
   } else if (record.entity === 'history' && record.action === 'verified') {
     add(
       out,
-      { gridId: str(record, 'gridId'), kind: 'month', month: monthOf(str(record, 'verifiedOn')) },
+      { gridId: str(record, 'gridId'), kind: 'month', month: monthOf(date(record, 'verifiedOn')) },
       monthField.verified,
       1,
     );

@@ -141,6 +141,15 @@ export function findRoute(routeKey: string): RouteDefinition | undefined {
   return byKey.get(routeKey);
 }
 
+/** A malformed escape (`%zz`) stays as sent: the id is then simply unknown (404), never a 5xx. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Match a concrete request path against the table (used by the local host, as API Gateway does). */
 export function matchRoute(
   method: string,
@@ -160,7 +169,7 @@ export function matchRoute(
     let ok = true;
     parts.forEach((p, i) => {
       const seg = segments[i] as string;
-      if (p.startsWith('{') && p.endsWith('}')) params[p.slice(1, -1)] = decodeURIComponent(seg);
+      if (p.startsWith('{') && p.endsWith('}')) params[p.slice(1, -1)] = safeDecode(seg);
       else if (p === seg) literal++;
       else ok = false;
     });
