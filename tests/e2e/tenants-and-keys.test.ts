@@ -264,3 +264,19 @@ describe('errors', () => {
     );
   });
 });
+
+describe('the route table', () => {
+  it('every route is served by the local host (not the $default 404/405)', async () => {
+    const { routes } = await import('../../shared/http/routes.js');
+    for (const route of routes) {
+      const path = route.path.replace(/\{[^}]+\}/g, 'x_01ARZ3NDEKTSV4RRFFQ69G5FAV');
+      const res = await call(route.method, path);
+      if (route.access === 'public') {
+        expect([200, 400], `${route.method} ${route.path}`).toContain(res.status);
+      } else {
+        // The authorizer ran and the route's own function answered: 401 problem+json.
+        expectProblem(res, 401);
+      }
+    }
+  });
+});

@@ -137,13 +137,11 @@ describe('person repository', () => {
 describe('failures the engine cannot produce', () => {
   it('answers 500 with a request id and no internals when DynamoDB fails', async () => {
     const mock = mockClient(DynamoDBDocumentClient);
-    mock
-      .onAnyCommand()
-      .rejects(
-        Object.assign(new Error('InternalServerError: disk on fire at 10.0.0.7'), {
-          name: 'InternalServerError',
-        }),
-      );
+    mock.onAnyCommand().rejects(
+      Object.assign(new Error('InternalServerError: disk on fire at 10.0.0.7'), {
+        name: 'InternalServerError',
+      }),
+    );
     try {
       const res = (await tenantsHandler(
         event('GET /v1/tenant'),
