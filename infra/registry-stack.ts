@@ -448,6 +448,17 @@ export class RegistryStack extends Stack {
       def.tableAccess,
     );
 
+    if (def.resumable) {
+      // It may continue in a new invocation of itself (shared/continuation.ts). A separate policy,
+      // not the role's default one, so the function does not depend on its own ARN (no cycle).
+      new iam.Policy(this, `${pascal(def.name)}Continuation`, {
+        roles: [made.fn.role as iam.IRole],
+        statements: [
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [made.fn.functionArn] }),
+        ],
+      });
+    }
+
     // A role of our own with exactly the two permissions the schedule needs (LambdaInvoke's generated
     // role would add `<function arn>:*`). Passed as immutable so the target adds nothing to it.
     const role = new iam.Role(this, `${pascal(def.name)}ScheduleRole`, {

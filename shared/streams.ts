@@ -36,6 +36,12 @@ export interface ScheduleDefinition {
   timeZone: string;
   timeoutSeconds: number;
   tableAccess: 'read' | 'readWrite';
+  /**
+   * The handler may stop before its work is done (time budget) and report `complete: false`;
+   * it is then invoked again to carry on from its checkpoint — on AWS by invoking itself
+   * asynchronously, locally by the scheduler and the job runner.
+   */
+  resumable: boolean;
   input: Readonly<Record<string, unknown>>;
 }
 
@@ -48,6 +54,7 @@ export const schedules = [
     timeZone: 'Asia/Shanghai',
     timeoutSeconds: 900,
     tableAccess: 'readWrite',
+    resumable: false,
     input: {},
   },
   {
@@ -58,6 +65,7 @@ export const schedules = [
     timeZone: 'Asia/Shanghai',
     timeoutSeconds: 900,
     tableAccess: 'readWrite',
+    resumable: true,
     input: {},
   },
 ] as const satisfies readonly ScheduleDefinition[];

@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { metricNames } from '../../shared/config.js';
+import { continueLater } from '../../shared/continuation.js';
 import { logger, metrics } from '../../shared/observability.js';
 import { reconcileTenant } from '../../shared/statistics/reconcile.js';
 import type { ReconciliationRun } from '../../shared/table/reconciliations.js';
@@ -26,8 +27,8 @@ export interface ReconcileResult {
 /**
  * Nightly: recompute every tenant's counters from the records and repair drift. Tenants are
  * processed grid by grid with checkpoints; an invocation that runs short of time stops cleanly
- * and reports `complete: false` — the next invocation (the job runner locally, a re-run of the
- * schedule on AWS) resumes every unfinished tenant from its checkpoint.
+ * and reports `complete: false`; it is invoked again at once (on AWS it invokes itself; locally
+ * the scheduler and the job runner loop) and resumes every unfinished tenant from its checkpoint.
  */
 export async function run(
   event: { detail?: ReconcileInput } | undefined,
@@ -50,6 +51,8 @@ export async function run(
       logger.warn('counter drift repaired', { tenantId: tenant.tenantId, ...report });
   }
   metrics.addMetric(metricNames.counterDrift, 'Count', result.driftFound);
+  if (!result.complete && (await continueLater(event)))
+    logger.info('time budget spent; continuing in a new invocation');
   return result;
 }
 

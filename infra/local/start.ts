@@ -16,6 +16,15 @@ import { StreamPoller } from './stream-poller.js';
  */
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
+/** One readable line of a job's result (its counts, not its per-tenant details). */
+function summary(result: unknown): string {
+  if (!result || typeof result !== 'object') return 'done';
+  return Object.entries(result)
+    .filter(([, v]) => typeof v !== 'object')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
 async function main(): Promise<void> {
   const settings = localSettings();
   useLocalStack(settings);
@@ -64,8 +73,13 @@ async function main(): Promise<void> {
     invoke: async (schedule, event) => {
       const handler = await loadHandler(schedule.entry);
       log(`schedule ${schedule.name}: running`);
-      const result = await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds));
-      log(`schedule ${schedule.name}: ${JSON.stringify(result ?? {})}`);
+      for (;;) {
+        const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as {
+          complete?: boolean;
+        };
+        log(`schedule ${schedule.name}: ${summary(result)}`);
+        if (!schedule.resumable || result?.complete !== false) break;
+      }
     },
     log,
   });

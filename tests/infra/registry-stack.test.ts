@@ -313,6 +313,22 @@ describe('schedules from the schedule list', () => {
     },
   );
 
+  it('lets exactly the resumable jobs invoke themselves to continue', () => {
+    const policies = Object.values(resources(template, 'AWS::IAM::Policy'));
+    for (const def of schedules) {
+      const fnId = logicalId(prod.scheduleFunctions.get(def.name)!.fn);
+      const selfInvoke = policies.filter(
+        (p) =>
+          JSON.stringify(p.Properties).includes(JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] })) &&
+          JSON.stringify(p.Properties).includes('lambda:InvokeFunction') &&
+          JSON.stringify(p.Properties.Roles).includes(
+            logicalId(prod.scheduleFunctions.get(def.name)!.fn.role!),
+          ),
+      );
+      expect(selfInvoke.length, def.name).toBe(def.resumable ? 1 : 0);
+    }
+  });
+
   it('passes each definition’s input as the detail of an EventBridge-shaped event', () => {
     for (const def of schedules) {
       const fnId = logicalId(prod.scheduleFunctions.get(def.name)!.fn);

@@ -16,6 +16,7 @@ const schedule = (at: { hour: number; minute: number }, timeZone: string): Sched
   timeZone,
   timeoutSeconds: 60,
   tableAccess: 'read',
+  resumable: false,
   input: { dryRun: false },
 });
 
