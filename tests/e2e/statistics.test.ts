@@ -3,9 +3,9 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedCommunity, seedNumbers } from '../../infra/local/seed-data.js';
 import { addDays, monthOf, todayIn } from '../../shared/domain/dates.js';
 import { keys } from '../../shared/table/keys.js';
-import { seedCommunity, seedNumbers } from '../support/community.js';
 import { idNumberFor } from '../support/people.js';
 import { call, eventually, signUp, type Workspace } from './support/api.js';
 

@@ -1,5 +1,16 @@
 import { addDays, addYears } from '../../shared/domain/dates.js';
-import { idNumberFor } from './people.js';
+import { makeIdNumber } from '../../shared/domain/id-number.js';
+
+let sequence = 0;
+const regions = ['110101', '310104', '440305', '510107', '330106', '420102'];
+
+/** A valid ID number for a person of this sex born on this day (unique within this process). */
+export function idNumberFor(sex: 'female' | 'male', birthDate: string): string {
+  sequence++;
+  const region = regions[Math.floor(sequence / 400) % regions.length] as string;
+  const base = (sequence % 400) * 2 + 1; // odd
+  return makeIdNumber({ region, birthDate, sequence: sex === 'male' ? base : base + 1 });
+}
 
 /**
  * The community of the seed report: 303 people — 299 inflow, 4 outflow; 127 inflow women of

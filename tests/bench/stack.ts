@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../support/ports.js';
+import { sleep } from './measure.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface StopReport {
+  /** The stack logged "stopped" after SIGTERM (its own shutdown ran). */
+  clean: boolean;
+  /** The DynamoDB Local process this stack started is gone. */
+  dynamoGone: boolean;
+  dynamoPid: number | undefined;
+}
+
+export interface BenchStack {
+  baseUrl: string;
+  dynamoEndpoint: string;
+  dataDir: string;
+  /** Pid of the DynamoDB Local (java) the stack started, read from its log. */
+  dynamoPid: number | undefined;
+  logTail(lines?: number): string;
+  /** SIGTERM the stack, wait for it and its DynamoDB Local to be gone, remove DATA_DIR. Idempotent. */
+  stop(): Promise<StopReport>;
+}
+
+/**
+ * The real local stack (`npm start`'s entry point) as a child process, started exactly like the
+ * e2e suite's global setup: free ports, a temp DATA_DIR, the scheduler off, logs at WARN.
+ */
+export async function startStack(timeoutMs = 60_000): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'registry-bench-'));
+  const port = await freePort();
+  let dynamoPort = await freePort();
+  while (dynamoPort === port) dynamoPort = await freePort();
+  const logFile = join(dataDir, 'stack.log');
+  const log = createWriteStream(logFile);
+  const child = spawn(
+    process.execPath,
+    [join(root, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/start.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DYNAMODB_PORT: String(dynamoPort),
+        DATA_DIR: dataDir,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        SCHEDULER_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const watchdog = startWatchdog(child);
+
+  const readLog = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const logTail = (lines = 30) => readLog().trim().split('\n').slice(-lines).join('\n');
+
+  let stopped: Promise<StopReport> | undefined;
+  const stack: BenchStack = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    dataDir,
+    dynamoPid: undefined,
+    logTail,
+    stop() {
+      stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timedOut = await Promise.race([exited.then(() => false), sleep(20_000).then(() => true)]);
+          // Killed hard, the stack's own watchdog still takes its DynamoDB Local down.
+          if (timedOut) child.kill('SIGKILL');
+          await exited;
+        }
+        if (watchdog && watchdog.exitCode === null) watchdog.kill('SIGKILL');
+        const dynamoGone = await processGone(stack.dynamoPid, `-port ${dynamoPort}`, 10_000);
+        await new Promise<void>((r) => log.end(() => r()));
+        const clean = /\bstopped\b/.test(readLog());
+        rmSync(dataDir, { recursive: true, force: true });
+        return { clean, dynamoGone, dynamoPid: stack.dynamoPid };
+      })();
+      return stopped;
+    },
+  };
+
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) {
+      const tail = logTail();
+      await stack.stop();
+      throw new Error(`the local stack exited during start-up:\n${tail}`);
+    }
+    try {
+      if ((await fetch(`${stack.baseUrl}/v1/health`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > timeoutMs) {
+      const tail = logTail();
+      await stack.stop();
+      throw new Error(`the local stack was not healthy within ${timeoutMs} ms:\n${tail}`);
+    }
+    await sleep(200);
+  }
+  const pid = /DynamoDB Local started on port \d+ \(.*pid (\d+)\)/.exec(readLog())?.[1];
+  stack.dynamoPid = pid ? Number(pid) : undefined;
+  return stack;
+}
+
+/** True once `pid` is gone (on Linux also: once it is no longer a process whose command line has `marker`). */
+async function processGone(pid: number | undefined, marker: string, timeoutMs: number): Promise<boolean> {
+  if (pid === undefined) return false;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (!isRunning(pid, marker)) return true;
+    if (Date.now() > until) return false;
+    await sleep(100);
+  }
+}
+
+function isRunning(pid: number, marker: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(marker);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A detached `sh` loop that SIGTERMs the stack if this bench process dies without stopping it
+ * (SIGKILL, a crash): the stack then stops its DynamoDB Local itself. Ends with either process.
+ */
+function startWatchdog(child: ChildProcess): ChildProcess | undefined {
+  if (process.platform === 'win32' || child.pid === undefined) return undefined;
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done`,
+    `kill -0 ${child.pid} 2>/dev/null || exit 0`,
+    `kill -TERM ${child.pid} 2>/dev/null; sleep 20; kill -KILL ${child.pid} 2>/dev/null; exit 0`,
+  ].join('\n');
+  try {
+    const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+    watchdog.on('error', () => undefined);
+    watchdog.unref();
+    return watchdog;
+  } catch {
+    return undefined;
+  }
+}

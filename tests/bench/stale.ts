@@ -1,0 +1,100 @@
+import { addDays, todayIn } from '../../shared/domain/dates.js';
+import { closeStaleRegistrations } from '../../shared/registry/close-stale.js';
+import { deploymentKeys } from '../../shared/secrets.js';
+import { documentClient } from '../../shared/table/client.js';
+import { gridRepository } from '../../shared/table/grids.js';
+import type { TenantContext } from '../../shared/table/keys.js';
+import { personRepository } from '../../shared/table/people.js';
+import { createTenant, tenantRepository } from '../../shared/table/tenants.js';
+import type { Api } from './api.js';
+import { countingReads, pool, type ReadCount, waitUntil } from './measure.js';
+import { registrationBody, registrationOf } from './people.js';
+
+export interface StaleFigure {
+  tenant: TenantContext;
+  grids: string[];
+  active: number;
+  due: number;
+  loadMs: number;
+  closeMs: number;
+  closed: number;
+  candidates: number;
+  skipped: number;
+  reads: ReadCount;
+}
+
+/**
+ * Figure 4: a fresh township with `active + due` active registrations, `due` of them last seen
+ * before the tenant's staleAfterDays, loaded in-process through the person repository (the same
+ * transaction the API writes); then `closeStaleRegistrations` in-process, counting every item
+ * it reads. The stack's stream aggregator is let catch up before and after (untimed).
+ */
+export async function staleCloser(
+  api: Api,
+  opts: { active: number; due: number; grids: number; concurrency: number; firstIndex: number },
+): Promise<StaleFigure> {
+  const signup = await createTenant({
+    townshipName: 'Bench stale',
+    adminName: 'Bench',
+    adminEmail: 'bench@example.cn',
+  });
+  const tenant: TenantContext = { tenantId: signup.tenantId };
+  const settings = (await tenantRepository(tenant).get())?.settings;
+  if (!settings) throw new Error('the bench tenant was not created');
+  const today = todayIn(settings.timeZone);
+  const grids: string[] = [];
+  for (let i = 0; i < opts.grids; i++)
+    grids.push((await gridRepository(tenant).create({ name: `Bench grid ${i + 1}`, community: 'Bench' })).gridId);
+
+  const hashes = await deploymentKeys();
+  const repo = personRepository(tenant);
+  const actor = { keyId: signup.keyId, name: 'bench loader' };
+  const total = opts.active + opts.due;
+  const every = Math.floor(total / opts.due); // every `every`-th registration is due
+  let due = 0;
+  const loadMs = await pool(
+    Array.from({ length: total }, (_, k) => k),
+    opts.concurrency,
+    async (k) => {
+      const isDue = k % every === 0 && k / every < opts.due;
+      if (isDue) due++;
+      const arrivedOn = isDue
+        ? addDays(today, -(settings.staleAfterDays + 1 + (k % 60)))
+        : addDays(today, -(k % settings.staleAfterDays));
+      const body = registrationBody(opts.firstIndex + k, grids, arrivedOn);
+      const tr = registrationOf(body, k + 1, today);
+      await repo.register(tr, hashes.idNumberHash(tenant.tenantId, tr.person.idNumber), actor);
+    },
+  );
+  await waitUntil(
+    'stats after loading the stale-closer township',
+    () => api.floatingPopulation(signup.apiKey),
+    (n) => n === total,
+    { intervalMs: 250, timeoutMs: 180_000 },
+  );
+
+  const started = performance.now();
+  const { result: report, reads } = await countingReads(documentClient(), () =>
+    closeStaleRegistrations(tenant),
+  );
+  const closeMs = performance.now() - started;
+
+  await waitUntil(
+    'stats after closing',
+    () => api.floatingPopulation(signup.apiKey),
+    (n) => n === total - report.closed,
+    { intervalMs: 100, timeoutMs: 60_000 },
+  );
+  return {
+    tenant,
+    grids,
+    active: total - due,
+    due,
+    loadMs,
+    closeMs,
+    closed: report.closed,
+    candidates: report.candidates,
+    skipped: report.skipped,
+    reads,
+  };
+}
