@@ -1,8 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -10,6 +8,7 @@ import {
 import { type Contributions, type CounterItemRef, itemRef, sum } from '../domain/counters.js';
 import { documentClient, registryTableName } from './client.js';
 import { type ItemKey, keys, type TenantContext } from './keys.js';
+import { batchGet, queryAll } from './query.js';
 
 /** DynamoDB's limit of items in one transaction. */
 const maxTransactionItems = 100;
@@ -186,47 +185,32 @@ export function counterRepository(t: TenantContext) {
 
     async gaugesOf(gridIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
       const result = new Map<string, Map<string, number>>(gridIds.map((g) => [g, new Map()]));
-      for (let i = 0; i < gridIds.length; i += 100) {
-        let request: Record<string, { Keys: ItemKey[] }> | undefined = {
-          [table]: { Keys: gridIds.slice(i, i + 100).map((g) => keys.gridCounters(t, g)) },
-        };
-        while (request && Object.keys(request).length > 0) {
-          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const it of out.Responses?.[table] ?? []) result.set(it.gridId as string, fieldsOf(it));
-          request = out.UnprocessedKeys as typeof request;
-        }
+      for (const it of await batchGet(
+        table,
+        gridIds.map((g) => keys.gridCounters(t, g)),
+      )) {
+        result.set(it.gridId as string, fieldsOf(it));
       }
       return result;
     },
 
     /** Month items of one grid between two months (inclusive), with their revisions. */
     async months(gridId: string, from: string, to: string, consistent = false) {
-      const rows: { month: string; fields: Map<string, number>; revision: number }[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.gridPartition(t, gridId),
-              ':from': keys.gridMonth(t, gridId, from).sk,
-              ':to': keys.gridMonth(t, gridId, to).sk,
-            },
-            ConsistentRead: consistent,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const it of out.Items ?? []) {
-          rows.push({
-            month: (it.sk as string).slice(keys.monthPrefix.length),
-            fields: fieldsOf(it),
-            revision: it.revision as number,
-          });
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return rows;
+      const items = await queryAll({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.gridPartition(t, gridId),
+          ':from': keys.gridMonth(t, gridId, from).sk,
+          ':to': keys.gridMonth(t, gridId, to).sk,
+        },
+        ConsistentRead: consistent,
+      });
+      return items.map((it) => ({
+        month: (it.sk as string).slice(keys.monthPrefix.length),
+        fields: fieldsOf(it),
+        revision: it.revision as number,
+      }));
     },
 
     /** Repair one counter item by ADDing the difference, only if nobody changed it since it was read. */

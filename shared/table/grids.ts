@@ -1,7 +1,8 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../ids.js';
 import { documentClient, registryTableName } from './client.js';
 import { keys, type TenantContext } from './keys.js';
+import { batchGet, queryAll } from './query.js';
 
 export interface Grid {
   gridId: string;
@@ -40,38 +41,21 @@ export function gridRepository(t: TenantContext) {
 
     /** Every grid of the tenant, ordered by gridId (creation order). */
     async list(): Promise<Grid[]> {
-      const grids: Grid[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': keys.tenantPartition(t), ':sk': keys.gridPrefix },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const it of out.Items ?? []) grids.push(view(it));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return grids;
+      const items = await queryAll({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.tenantPartition(t), ':sk': keys.gridPrefix },
+      });
+      return items.map(view);
     },
 
     /** The subset of `gridIds` that exist in this tenant. */
     async existing(gridIds: readonly string[]): Promise<Set<string>> {
-      const found = new Set<string>();
-      const unique = [...new Set(gridIds)];
-      for (let i = 0; i < unique.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-          [table]: { Keys: unique.slice(i, i + 100).map((g) => keys.grid(t, g)) },
-        };
-        while (request && Object.keys(request).length > 0) {
-          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const it of out.Responses?.[table] ?? []) found.add(it.gridId as string);
-          request = out.UnprocessedKeys as typeof request;
-        }
-      }
-      return found;
+      const found = await batchGet(
+        table,
+        [...new Set(gridIds)].map((g) => keys.grid(t, g)),
+      );
+      return new Set(found.map((it) => it.gridId as string));
     },
   };
 }

@@ -1,12 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { lastSeenOn, type Person, type Transition } from '../domain/person.js';
 import { newId } from '../ids.js';
 import { documentClient, registryTableName } from './client.js';
@@ -21,6 +14,7 @@ import {
   type TenantContext,
   verificationIndexKeys,
 } from './keys.js';
+import { batchGet, queryAll, queryPages } from './query.js';
 
 export interface Actor {
   keyId: string;
@@ -252,32 +246,18 @@ export function personRepository(t: TenantContext) {
     },
 
     async history(personId: string): Promise<HistoryEntry[]> {
-      const entries: HistoryEntry[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out: QueryCommandOutput = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: {
-              ':pk': keys.personPartition(t, personId),
-              ':sk': keys.historyPrefix,
-            },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const it of out.Items ?? []) {
-          entries.push({
-            at: it.at,
-            action: it.action,
-            actor: it.actor,
-            changedFields: it.changedFields ?? [],
-            ...(it.verifiedOn ? { verifiedOn: it.verifiedOn, outcome: it.outcome } : {}),
-          });
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return entries;
+      const items = await queryAll({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.personPartition(t, personId), ':sk': keys.historyPrefix },
+      });
+      return items.map((it) => ({
+        at: it.at as string,
+        action: it.action as string,
+        actor: it.actor as Actor,
+        changedFields: (it.changedFields as string[] | undefined) ?? [],
+        ...(it.verifiedOn ? { verifiedOn: it.verifiedOn as string, outcome: it.outcome as string } : {}),
+      }));
     },
 
     /** One page of a grid's people (optionally of one status), in personId order, after `afterSk`. */
@@ -307,27 +287,19 @@ export function personRepository(t: TenantContext) {
     async *lastSeenBefore(day: string): AsyncGenerator<{ personId: string; lastSeenOn: string }[]> {
       const index = registryIndexes.due;
       for (let shard = 0; shard < dueShardCount; shard++) {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out: QueryCommandOutput = await db.send(
-            new QueryCommand({
-              TableName: table,
-              IndexName: index.name,
-              KeyConditionExpression: '#pk = :pk AND #sk < :before',
-              ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-              ExpressionAttributeValues: {
-                ':pk': indexKeys.due(t, shard),
-                ':before': indexKeys.dueBefore(day),
-              },
-              ExclusiveStartKey: start,
-            }),
-          );
-          yield (out.Items ?? []).map((it) => ({
+        const pages = queryPages({
+          TableName: table,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk < :before',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: { ':pk': indexKeys.due(t, shard), ':before': indexKeys.dueBefore(day) },
+        });
+        for await (const page of pages) {
+          yield page.map((it) => ({
             personId: personIdOfKey(it.pk as string) as string,
             lastSeenOn: it.lastSeenOn as string,
           }));
-          start = out.LastEvaluatedKey;
-        } while (start);
+        }
       }
     },
 
@@ -386,16 +358,8 @@ export function personRepository(t: TenantContext) {
   }
 
   async function batchGetPeople(itemKeys: ItemKey[]): Promise<Person[]> {
-    if (itemKeys.length === 0) return [];
     const byKey = new Map<string, Person>();
-    let request: Record<string, { Keys: ItemKey[]; ConsistentRead: boolean }> | undefined = {
-      [table]: { Keys: itemKeys, ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const it of out.Responses?.[table] ?? []) byKey.set(it.pk as string, personFromItem(it));
-      request = out.UnprocessedKeys as typeof request;
-    }
+    for (const it of await batchGet(table, itemKeys, true)) byKey.set(it.pk as string, personFromItem(it));
     return itemKeys.map((k) => byKey.get(k.pk)).filter((p): p is Person => p !== undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultSettings, type Tenant, type TenantSettings } from '../domain/tenant.js';
 import type { Principal } from '../http/principal.js';
 import type { Role } from '../http/routes.js';
@@ -6,6 +6,7 @@ import { newId } from '../ids.js';
 import { apiKeyHash, newApiKeySecret } from '../secrets.js';
 import { documentClient, registryTableName } from './client.js';
 import { keys, type TenantContext } from './keys.js';
+import { queryAll, queryPages } from './query.js';
 
 export interface ApiKeyRecord {
   keyId: string;
@@ -146,21 +147,12 @@ export function tenantRepository(t: TenantContext) {
     },
 
     async listApiKeys(): Promise<ApiKeyRecord[]> {
-      const items: ApiKeyRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db().send(
-          new QueryCommand({
-            TableName: table(),
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': keys.tenantPartition(t), ':sk': keys.apiKeyPrefix },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const it of out.Items ?? []) items.push(apiKeyView(it));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return items;
+      const items = await queryAll({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.tenantPartition(t), ':sk': keys.apiKeyPrefix },
+      });
+      return items.map(apiKeyView);
     },
 
     /** Revoke: both the record and the lookup the authorizer reads, atomically. False if unknown. */
@@ -225,17 +217,10 @@ export async function findPrincipalBySecret(secret: string): Promise<Principal |
 
 /** Platform-level: every tenant id (scheduled jobs). */
 export async function* allTenants(): AsyncGenerator<TenantContext> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.tenantDirectoryPk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const it of out.Items ?? []) yield { tenantId: it.tenantId as string };
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const pages = queryPages({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.tenantDirectoryPk },
+  });
+  for await (const page of pages) for (const it of page) yield { tenantId: it.tenantId as string };
 }

@@ -1,0 +1,42 @@
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './client.js';
+import type { ItemKey } from './keys.js';
+
+type Item = Record<string, unknown>;
+
+/** Every page of a Query, following LastEvaluatedKey. */
+export async function* queryPages(input: QueryCommandInput): AsyncGenerator<Item[]> {
+  let start: Item | undefined;
+  do {
+    const out = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Every item of a Query. */
+export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of queryPages(input)) items.push(...page);
+  return items;
+}
+
+/** Get items by key, 100 at a time, retrying unprocessed keys; missing items are simply absent. */
+export async function batchGet(
+  tableName: string,
+  keys: readonly ItemKey[],
+  consistentRead = false,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let request: Record<string, { Keys: ItemKey[]; ConsistentRead: boolean }> | undefined = {
+      [tableName]: { Keys: keys.slice(i, i + 100), ConsistentRead: consistentRead },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const out = await documentClient().send(new BatchGetCommand({ RequestItems: request }));
+      items.push(...(out.Responses?.[tableName] ?? []));
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
+  return items;
+}
