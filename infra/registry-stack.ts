@@ -240,7 +240,6 @@ export class RegistryStack extends Stack {
     this.authorizerFunction.fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [registry.tableArn] }),
     );
-    useDeploymentSecret(this.authorizerFunction);
     acknowledge(this.authorizerFunction, { 'Serverless-LambdaDLQ': reason.syncInvoked });
 
     // Statistics: the stream consumer maintains the counters (read + write on the registry table).

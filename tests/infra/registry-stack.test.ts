@@ -396,7 +396,7 @@ describe('Lambda functions', () => {
       expect(Object.hasOwn(variables, env.idempotencyTable), name).toBe(def.tableAccess === 'readWrite');
       expect(Object.hasOwn(variables, env.signupTokenSecretArn), name).toBe(name === 'tenants');
     }
-    expect(variablesOf(prod.authorizerFunction.fn)).toHaveProperty(env.deploymentSecretArn);
+    expect(variablesOf(prod.authorizerFunction.fn)).not.toHaveProperty(env.deploymentSecretArn);
     expect(variablesOf(prod.authorizerFunction.fn)).toHaveProperty(env.registryTable);
     expect(variablesOf(dev.httpFunctions.tenants.fn, devTemplate)).not.toHaveProperty(
       env.signupTokenSecretArn,
