@@ -69,6 +69,15 @@ const sameDiff = (a: Contributions, b: Contributions) =>
   a.size === b.size &&
   [...a].every(([id, f]) => b.get(id)?.size === f.size && [...f].every(([k, v]) => b.get(id)?.get(k) === v));
 
+/** Remove counter fields that are zero (revision-conditional: a concurrent update wins). */
+async function compactZeros(t: TenantContext, stored: Snapshot): Promise<void> {
+  const counters = counterRepository(t);
+  for (const [id, { fields, revision }] of stored) {
+    const zeros = [...fields].filter(([, n]) => n === 0).map(([f]) => f);
+    if (zeros.length > 0 && revision !== undefined) await counters.compact(itemRef(id), zeros, revision);
+  }
+}
+
 /**
  * Reconcile one grid: recompute its counters from the records and compare. Drift is repaired
  * only if it is still there, unchanged, after `settleMs` (so a delta still on its way through
@@ -91,7 +100,10 @@ export async function reconcileGrid(
     driftRepaired: 0,
     skipped: false,
   };
-  if (firstDiff.diff.size === 0) return result;
+  if (firstDiff.diff.size === 0) {
+    await compactZeros(t, firstStored);
+    return result;
+  }
 
   if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   const second = await expectedCounters(t, gridId);

@@ -213,6 +213,34 @@ export function counterRepository(t: TenantContext) {
       }));
     },
 
+    /**
+     * Drop fields that have come to zero (a birth date or a last-seen day nobody has any more),
+     * so a grid's counter item does not grow with history; only if unchanged since it was read.
+     */
+    async compact(ref: CounterItemRef, zeroFields: readonly string[], revision: number): Promise<boolean> {
+      if (zeroFields.length === 0) return true;
+      const names: Record<string, string> = { '#revision': 'revision' };
+      zeroFields.forEach((f, i) => {
+        names[`#z${i}`] = f;
+      });
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: counterKey(t, ref),
+            UpdateExpression: `REMOVE ${zeroFields.map((_, i) => `#z${i}`).join(', ')}`,
+            ConditionExpression: '#revision = :rev',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':rev': revision },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
     /** Repair one counter item by ADDing the difference, only if nobody changed it since it was read. */
     async repair(
       ref: CounterItemRef,

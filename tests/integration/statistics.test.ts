@@ -226,6 +226,26 @@ describe('closing stale registrations', () => {
 });
 
 describe('reconciliation', () => {
+  it('drops counter fields that came to zero, keeping the numbers', async () => {
+    const w = await world('compact', 1);
+    const gridId = w.grids[0] as string;
+    const p = await w.registerPerson({ born: '1977-07-07', arrivedOn: addDays(w.today, -3) });
+    for (const e of await w.streamEvents()) await aggregate(e);
+    await personRepository(w.principal).apply(
+      close(p, w.today, new Date().toISOString()),
+      p.version,
+      p.idHash,
+      { keyId: 'k', name: 't' },
+    );
+    for (const e of await w.streamEvents()) await aggregate(e);
+    const before = await counterRepository(w.principal).gauges(gridId, true);
+    expect([...before.fields.values()].filter((n) => n === 0).length).toBeGreaterThan(0);
+    await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
+    const after = await counterRepository(w.principal).gauges(gridId, true);
+    expect([...after.fields.values()].filter((n) => n === 0)).toEqual([]);
+    expect(plain(await stored(w))).toEqual(plain(await expected(w)));
+  });
+
   it('repairs injected drift, records its run, and resumes from a checkpoint', async () => {
     const w = await world('recon', 3);
     for (let i = 0; i < 30; i++) await w.registerPerson({ gridId: w.grids[i % 3] });
