@@ -56,7 +56,7 @@ export async function startStack(timeoutMs = 60_000): Promise<BenchStack> {
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const watchdog = startWatchdog(child);
+  const watchdog = startWatchdog(child, dataDir);
 
   const readLog = () => {
     try {
@@ -145,14 +145,17 @@ function isRunning(pid: number, marker: string): boolean {
 
 /**
  * A detached `sh` loop that SIGTERMs the stack if this bench process dies without stopping it
- * (SIGKILL, a crash): the stack then stops its DynamoDB Local itself. Ends with either process.
+ * (SIGKILL, a crash) — the stack then stops its DynamoDB Local itself — and removes DATA_DIR.
+ * Ends with either process.
  */
-function startWatchdog(child: ChildProcess): ChildProcess | undefined {
+function startWatchdog(child: ChildProcess, dataDir: string): ChildProcess | undefined {
   if (process.platform === 'win32' || child.pid === undefined) return undefined;
   const script = [
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done`,
     `kill -0 ${child.pid} 2>/dev/null || exit 0`,
-    `kill -TERM ${child.pid} 2>/dev/null; sleep 20; kill -KILL ${child.pid} 2>/dev/null; exit 0`,
+    `kill -TERM ${child.pid} 2>/dev/null`,
+    `i=0; while kill -0 ${child.pid} 2>/dev/null && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done`,
+    `kill -KILL ${child.pid} 2>/dev/null; sleep 4; rm -rf '${dataDir}'; exit 0`,
   ].join('\n');
   try {
     const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });

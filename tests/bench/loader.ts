@@ -1,0 +1,65 @@
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { pool, sleep } from './measure.js';
+
+type Item = Record<string, unknown>;
+type Put = { TableName: string; Item: Item };
+
+/**
+ * Run `write` (repository calls that each send ONE TransactWriteItems of Puts) without sending
+ * the transactions: their Puts are captured — exactly the items the repository builds — and
+ * returned per table. Anything else `write` sends, or a transaction with non-Put actions, throws.
+ */
+export async function capturePuts(
+  client: DynamoDBDocumentClient,
+  write: () => Promise<void>,
+): Promise<Put[]> {
+  const puts: Put[] = [];
+  const original = client.send;
+  const capture = async (command: unknown) => {
+    if (!(command instanceof TransactWriteCommand))
+      throw new Error(`capturePuts: ${(command as object).constructor.name} is not a transaction`);
+    for (const action of command.input.TransactItems ?? []) {
+      if (!action.Put?.TableName || !action.Put.Item)
+        throw new Error('capturePuts: a transaction with other actions than Put');
+      puts.push({ TableName: action.Put.TableName, Item: action.Put.Item });
+    }
+    return {};
+  };
+  client.send = capture as typeof client.send;
+  try {
+    await write();
+  } finally {
+    client.send = original;
+  }
+  return puts;
+}
+
+/**
+ * Write items with BatchWriteItem (25 per call, `concurrency` calls in flight), retrying
+ * unprocessed items. Resolves to the wall time in ms.
+ */
+export async function batchWrite(client: DynamoDBDocumentClient, puts: Put[], concurrency: number) {
+  const batches: Put[][] = [];
+  for (let i = 0; i < puts.length; i += 25) batches.push(puts.slice(i, i + 25));
+  return pool(batches, concurrency, async (batch) => {
+    const requests: NonNullable<BatchWriteCommandInput['RequestItems']> = {};
+    for (const put of batch) {
+      requests[put.TableName] ??= [];
+      requests[put.TableName]!.push({ PutRequest: { Item: put.Item } });
+    }
+    let pending: BatchWriteCommandInput['RequestItems'] = requests;
+    for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      const out: BatchWriteCommandOutput = await client.send(
+        new BatchWriteCommand({ RequestItems: pending }),
+      );
+      pending = out.UnprocessedItems;
+    }
+  });
+}

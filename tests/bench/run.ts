@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: one run against the real local stack (started here as a child process, like
+ * the e2e suite does), printing each figure as a ratio of two things measured side by side in
+ * this same run. No thresholds: the numbers are for reading, not for failing a build.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { useLocalStack } from '../../infra/local/settings.js';
+import { dynamoClient } from '../../shared/table/client.js';
+import { Api } from './api.js';
+import { type BurstFigure, counterBurst } from './counters.js';
+import { fmt, perSecond } from './measure.js';
+import { type ReconcileFigure, reconciliationRate } from './reconcile.js';
+import { registrationThroughput, type ThroughputFigure } from './registrations.js';
+import { type StopReport, startStack } from './stack.js';
+import { type StaleFigure, staleCloser } from './stale.js';
+
+const plan = {
+  throughput: { registrations: 600, concurrency: 16, rounds: 4, warmUp: 32, firstIndex: 0 },
+  burst: { registrations: 1000, grids: 3, batchSize: 100, batchesInFlight: 2, firstIndex: 100_000 },
+  stale: { active: 10_000, due: 100, grids: 4, concurrency: 8, firstIndex: 200_000 },
+  reconcileRounds: 3,
+  /** The whole run is abandoned (stack stopped) after this long. */
+  deadlineMs: 5 * 60_000,
+};
+/** A naive updater writes each counter item a registration touches: its grid's gauges and its month. */
+const naiveWritesPerRegistration = 2;
+
+const began = performance.now();
+const log = (line: string) =>
+  console.log(`[${fmt((performance.now() - began) / 1000, 1).padStart(5)} s] ${line}`);
+
+interface Figures {
+  throughput: ThroughputFigure;
+  burst: BurstFigure;
+  stale: StaleFigure;
+  reconcile: ReconcileFigure;
+}
+
+async function main(): Promise<number> {
+  log(
+    `bench on Node ${process.version}, ${availableParallelism()} cores, load ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}`,
+  );
+  log('starting the local stack (npm start entry point, child process)…');
+  const stack = await startStack();
+  log(
+    `stack ready on ${stack.baseUrl}, DynamoDB Local ${stack.dynamoEndpoint} (pid ${stack.dynamoPid ?? '?'})`,
+  );
+
+  let stopping: Promise<StopReport> | undefined;
+  const stopStack = () => {
+    stopping ??= stack.stop();
+    return stopping;
+  };
+  let aborting = false;
+  const abort = (why: string) => {
+    // Ctrl-C reaches this process twice (the terminal's process group, and tsx relaying it).
+    if (aborting) return;
+    aborting = true;
+    console.error(`bench aborted: ${why}; stopping the stack…`);
+    void stopStack()
+      .then(reportStop)
+      .finally(() => process.exit(1));
+  };
+  process.on('SIGINT', () => abort('SIGINT'));
+  process.on('SIGTERM', () => abort('SIGTERM'));
+  const deadline = setTimeout(
+    () => abort(`still running after ${plan.deadlineMs / 1000} s`),
+    plan.deadlineMs,
+  );
+
+  let figures: Figures;
+  try {
+    // This process talks to the stack's DynamoDB Local with the stack's deployment secret.
+    const url = new URL(stack.baseUrl);
+    const dynamo = new URL(stack.dynamoEndpoint);
+    useLocalStack({
+      port: Number(url.port),
+      dynamoPort: Number(dynamo.port),
+      dataDir: stack.dataDir,
+      dynamoEndpoint: stack.dynamoEndpoint,
+    });
+    const api = new Api(stack.baseUrl);
+
+    log(
+      `1. ${plan.throughput.registrations} registrations via POST /v1/people vs raw PutItem, C=${plan.throughput.concurrency}…`,
+    );
+    const throughput = await registrationThroughput(api, stack.dynamoEndpoint, plan.throughput);
+    log(
+      `   API ${fmt(throughput.apiPerSecond)}/s, raw PutItem ${fmt(throughput.rawPerSecond)}/s, 429s ${throughput.throttled}`,
+    );
+
+    log(
+      `2+3. burst of ${plan.burst.registrations} registrations via POST /v1/people/batch in ${plan.burst.grids} grids…`,
+    );
+    const burst = await counterBurst(api, plan.burst);
+    log(
+      `   burst ${fmt(burst.burstMs)} ms, stats caught up ${fmt(burst.catchUpMs)} ms later; ${burst.counterWrites} counter writes on ${burst.counterItems} items, ${burst.markers} markers`,
+    );
+
+    log(
+      `4. loading ${plan.stale.active + plan.stale.due} active registrations (${plan.stale.due} due) in-process…`,
+    );
+    const stale = await staleCloser(api, plan.stale);
+    log(
+      `   ${stale.loadedItems} items by BatchWriteItem in ${fmt(stale.loadMs / 1000, 1)} s, stats caught up ${fmt(stale.loadCatchUpMs / 1000, 1)} s later`,
+    );
+    log(`   closer: ${stale.closed} closed, ${stale.reads.items} items read, ${fmt(stale.closeMs)} ms`);
+
+    log(
+      `5. reconcileGrid vs raw byGrid Query over ${stale.grids.length} grids, ${plan.reconcileRounds} rounds…`,
+    );
+    const reconcile = await reconciliationRate(stale.tenant, stale.grids, plan.reconcileRounds);
+    log(
+      `   ${reconcile.rawRecords} records per round; raw ${fmt(reconcile.rawMs)} ms, reconcile ${fmt(reconcile.reconcileMs)} ms`,
+    );
+    figures = { throughput, burst, stale, reconcile };
+  } catch (error) {
+    console.error(`bench failed: ${(error as Error).stack ?? error}`);
+    console.error(`last lines of the stack's log:\n${stack.logTail()}`);
+    await stopStack().then(reportStop);
+    return 1;
+  } finally {
+    clearTimeout(deadline);
+    dynamoClient().destroy();
+  }
+
+  log('stopping the stack…');
+  const stopped = await stopStack();
+  reportStop(stopped);
+  printTable(figures);
+  log('done');
+  return stopped.clean && stopped.dynamoGone ? 0 : 1;
+}
+
+function reportStop(r: StopReport): void {
+  log(
+    `stack stopped ${r.clean ? 'cleanly' : 'WITHOUT its "stopped" line'}; its DynamoDB Local (pid ${r.dynamoPid ?? '?'}) ${r.dynamoGone ? 'is gone' : 'IS STILL RUNNING'}`,
+  );
+}
+
+function printTable({ throughput: t, burst: b, stale: s, reconcile: r }: Figures): void {
+  const perSource = b.counterWrites / b.registrations;
+  const markersPerSource = b.markers / b.registrations;
+  const fullScan = s.active + s.due;
+  const readPerClosed = s.reads.items / s.closed;
+  const reconcileRate = perSecond(r.reconciledRecords * r.rounds, r.reconcileMs);
+  const rawRate = perSecond(r.rawRecords * r.rounds, r.rawMs);
+  const rows: [string, string, string, string][] = [
+    [
+      `1 registrations/s (N=${t.registrations}, C=${t.concurrency})`,
+      `API ${fmt(t.apiPerSecond)}/s (p50 ${fmt(t.apiLatencyMs.p50)} ms)`,
+      `raw PutItem ${fmt(t.rawPerSecond)}/s (p50 ${fmt(t.rawLatencyMs.p50)} ms)`,
+      `API/raw ${fmt(t.apiPerSecond / t.rawPerSecond)}`,
+    ],
+    [
+      `2 counter writes per source write (${b.registrations} in ${b.grids} grids)`,
+      `${fmt(perSource)} (${b.counterWrites} on ${b.counterItems} items)`,
+      `naive per-record ${fmt(naiveWritesPerRegistration, 1)} (issue: 1.0)`,
+      `${fmt(perSource / naiveWritesPerRegistration)} (vs 1.0: ${fmt(perSource)})`,
+    ],
+    [
+      '2 + dedupe markers per source write',
+      `${fmt(markersPerSource)} markers; counters+markers ${fmt(perSource + markersPerSource)}`,
+      `naive per-record ${fmt(naiveWritesPerRegistration, 1)}`,
+      `${fmt((perSource + markersPerSource) / naiveWritesPerRegistration)}`,
+    ],
+    [
+      '3 stats catch-up after the burst',
+      `${fmt(b.catchUpMs)} ms`,
+      `burst itself ${fmt(b.burstMs)} ms (${b.batches} batches)`,
+      `catch-up/burst ${fmt(b.catchUpMs / b.burstMs)}`,
+    ],
+    [
+      `4 items read per closed registration (${s.active} + ${s.due} due)`,
+      `${fmt(readPerClosed)} (${s.reads.items} items, ${s.closed} closed)`,
+      `full scan ${fmt(fullScan / s.closed)} (${fullScan} items)`,
+      `closer/scan ${fmt(s.reads.items / fullScan)}`,
+    ],
+    [
+      `5 reconciliation records/s (${r.rawRecords} records)`,
+      `reconcileGrid ${fmt(reconcileRate)}/s`,
+      `raw byGrid Query ${fmt(rawRate)}/s`,
+      `reconcile/raw ${fmt(reconcileRate / rawRate)}`,
+    ],
+  ];
+  const header: [string, string, string, string] = ['figure', 'this system', 'side by side', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  console.log('');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  const requests = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([command, n]) => `${n} ${command.replace(/Command$/, '')}`)
+      .join(', ');
+  console.log(
+    [
+      'Notes:',
+      `1  an API registration = authorizer (API-key lookup), tenant/grid/ID-guard reads, card-number update and a 3-item transaction (guard, person, history); raw = one PutItem of the same person item into a scratch copy of the table (same definition, stream on). 429s from the local throttle: ${t.throttled}.`,
+      `2  counter writes = sum of revision over the tenant's ${b.counterItems} counter items; the aggregator also puts one dedupe marker per source write, in the same transactions (exactly-once). Naive = ${naiveWritesPerRegistration} updates per registration (gauges + month); the issue's baseline is 1.0.`,
+      `3  GET /v1/stats polled every 50 ms from the last acknowledged batch; ${b.batches} batches of ${b.registrations / b.batches}, ${plan.burst.batchesInFlight} in flight.`,
+      `4  closer requests: ${requests(s.reads.requests)}; items: ${requests(s.reads.byCommand)}; candidates ${s.candidates}, skipped ${s.skipped}, ${fmt(s.closeMs)} ms.`,
+      `5  drift found ${r.driftFound}; ${r.rounds} alternating rounds per side; both through the same document client.`,
+    ].join('\n'),
+  );
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`bench failed: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);
