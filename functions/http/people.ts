@@ -109,23 +109,32 @@ export const handler = httpHandler('people', {
       const tenant = await tenantOf(principal);
       const grids = new Set((await gridRepository(principal).list()).map((g) => g.gridId));
       const results: Record<string, unknown>[] = new Array(body.items.length);
-      let next = 0;
+      // Items run 8 at a time, but items naming the same ID number run one after another in
+      // input order, so the first of two duplicates is the one registered (the other gets 409).
+      const lanes = new Map<string, number[]>();
+      body.items.forEach((item, i) => {
+        const id = (item as { idNumber?: unknown } | null)?.idNumber;
+        const lane = typeof id === 'string' ? `id:${id.trim().toUpperCase()}` : `item:${i}`;
+        lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
+      });
+      const queue = [...lanes.values()];
       const worker = async () => {
-        while (next < body.items.length) {
-          const i = next++;
-          const parsed = registrationBody.safeParse(body.items[i]);
-          try {
-            if (!parsed.success) throw problems.validation(fieldErrors(parsed.error));
-            const person = await registerArrival(principal, tenant, parsed.data, grids);
-            results[i] = { status: 201, person: personView(person, principal, false) };
-          } catch (error) {
-            if (!(error instanceof HttpProblem)) throw error;
-            const problem = error.body();
-            results[i] = {
-              status: error.status,
-              errors: problem.errors ?? [{ path: '', message: problem.detail ?? problem.title }],
-              ...(typeof problem.personId === 'string' ? { personId: problem.personId } : {}),
-            };
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const i of lane) {
+            const parsed = registrationBody.safeParse(body.items[i]);
+            try {
+              if (!parsed.success) throw problems.validation(fieldErrors(parsed.error));
+              const person = await registerArrival(principal, tenant, parsed.data, grids);
+              results[i] = { status: 201, person: personView(person, principal, false) };
+            } catch (error) {
+              if (!(error instanceof HttpProblem)) throw error;
+              const problem = error.body();
+              results[i] = {
+                status: error.status,
+                errors: problem.errors ?? [{ path: '', message: problem.detail ?? problem.title }],
+                ...(typeof problem.personId === 'string' ? { personId: problem.personId } : {}),
+              };
+            }
           }
         }
       };

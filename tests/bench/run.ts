@@ -6,12 +6,12 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { useLocalStack } from '../../infra/local/settings.js';
 import { dynamoClient } from '../../shared/table/client.js';
+import { type StopReport, startStack } from '../support/local-stack.js';
 import { Api } from './api.js';
 import { type BurstFigure, counterBurst } from './counters.js';
 import { fmt, perSecond } from './measure.js';
 import { type ReconcileFigure, reconciliationRate } from './reconcile.js';
 import { registrationThroughput, type ThroughputFigure } from './registrations.js';
-import { type StopReport, startStack } from './stack.js';
 import { type StaleFigure, staleCloser } from './stale.js';
 
 const plan = {

@@ -1,9 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../support/ports.js';
+import { type LocalStack, startStack } from '../support/local-stack.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,11 +7,11 @@ declare module 'vitest' {
     dynamoPort: number;
     dataDir: string;
     port: number;
+    logFile: string;
   }
 }
 
-let stack: ChildProcess | undefined;
-let dataDir = '';
+let stack: LocalStack | undefined;
 
 /**
  * The e2e suite runs against the real local stack: `npm start`'s entry point as a child
@@ -23,52 +19,18 @@ let dataDir = '';
  * last test file (zz-personal-data.test.ts) scans for personal data.
  */
 export default async function setup(project: TestProject) {
-  dataDir = mkdtempSync(join(tmpdir(), 'registry-e2e-'));
-  const port = await freePort();
-  const dynamoPort = await freePort();
-  const logFile = join(dataDir, 'stack.log');
-  const log = createWriteStream(logFile);
-  stack = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'infra/local/start.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DYNAMODB_PORT: String(dynamoPort),
-      DATA_DIR: dataDir,
-      POWERTOOLS_LOG_LEVEL: 'DEBUG',
-      SCHEDULER_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack.stdout?.pipe(log);
-  stack.stderr?.pipe(log);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (stack.exitCode !== null) throw new Error(`local stack exited:\n${readFileSync(logFile, 'utf8')}`);
-    try {
-      if ((await fetch(`${baseUrl}/v1/health`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - started > 60_000)
-      throw new Error(`local stack not healthy in 60 s:\n${readFileSync(logFile, 'utf8')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  project.provide('baseUrl', baseUrl);
-  project.provide('dynamoPort', dynamoPort);
-  project.provide('dataDir', dataDir);
-  project.provide('port', port);
+  stack = await startStack({ logLevel: 'DEBUG' });
+  project.provide('baseUrl', stack.baseUrl);
+  project.provide('dynamoPort', stack.dynamoPort);
+  project.provide('dataDir', stack.dataDir);
+  project.provide('port', stack.port);
+  project.provide('logFile', stack.logFile);
 
   return async () => {
-    const child = stack;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+    const report = await stack?.stop();
+    if (report && (!report.clean || !report.dynamoGone)) {
+      console.error(`the local stack did not stop cleanly: ${JSON.stringify(report)}`);
+      process.exitCode = 1;
     }
-    await new Promise<void>((r) => log.end(() => r()));
-    const output = readFileSync(logFile, 'utf8');
-    if (!/stopped/.test(output)) throw new Error('the local stack did not report a clean stop');
-    rmSync(dataDir, { recursive: true, force: true });
   };
 }

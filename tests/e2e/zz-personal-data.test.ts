@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
 import { personalDataIn, scanForPersonalData } from './support/pii-scan.js';
 
@@ -17,7 +16,7 @@ it('the scanner recognises a raw ID number and phone number (so the scan can fai
 });
 
 it('no raw ID or phone number in logs, keys or indexes after the whole e2e run', async () => {
-  const log = readFileSync(join(inject('dataDir'), 'stack.log'), 'utf8');
+  const log = readFileSync(inject('logFile'), 'utf8');
   expect(log.length).toBeGreaterThan(0);
   const findings = await scanForPersonalData(`http://127.0.0.1:${inject('dynamoPort')}`, log);
   expect(findings).toEqual([]);

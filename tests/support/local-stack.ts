@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../support/ports.js';
-import { sleep } from './measure.js';
+import { freePort } from './ports.js';
+
+/** An unref'd pause: a pending one never keeps the test runner alive. */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -15,8 +17,13 @@ export interface StopReport {
   dynamoPid: number | undefined;
 }
 
-export interface BenchStack {
+export interface LocalStack {
   baseUrl: string;
+  port: number;
+  dynamoPort: number;
+  logFile: string;
+  /** Everything the stack printed so far. */
+  log(): string;
   dynamoEndpoint: string;
   dataDir: string;
   /** Pid of the DynamoDB Local (java) the stack started, read from its log. */
@@ -26,16 +33,30 @@ export interface BenchStack {
   stop(): Promise<StopReport>;
 }
 
+export interface StackOptions {
+  /** Log level of the functions (default WARN; the e2e run logs DEBUG and scans it). */
+  logLevel?: string;
+  /** Reuse ports and DATA_DIR (restart tests); by default free ports and a new temp DATA_DIR. */
+  port?: number;
+  dynamoPort?: number;
+  dataDir?: string;
+  /** Keep DATA_DIR on stop (default: remove it unless it was given). */
+  keepDataDir?: boolean;
+  timeoutMs?: number;
+}
+
 /**
- * The real local stack (`npm start`'s entry point) as a child process, started exactly like the
- * e2e suite's global setup: free ports, a temp DATA_DIR, the scheduler off, logs at WARN.
+ * The real local stack (`npm start`'s entry point) as a child process: free ports, a temp
+ * DATA_DIR, the scheduler off. Used by the e2e suite, the start/stop tests and the bench.
  */
-export async function startStack(timeoutMs = 60_000): Promise<BenchStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'registry-bench-'));
-  const port = await freePort();
-  let dynamoPort = await freePort();
+export async function startStack(options: StackOptions = {}): Promise<LocalStack> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'registry-stack-'));
+  const keepDataDir = options.keepDataDir ?? options.dataDir !== undefined;
+  const port = options.port ?? (await freePort());
+  let dynamoPort = options.dynamoPort ?? (await freePort());
   while (dynamoPort === port) dynamoPort = await freePort();
-  const logFile = join(dataDir, 'stack.log');
+  const logFile = join(dataDir, `stack-${Date.now()}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(
     process.execPath,
@@ -47,7 +68,7 @@ export async function startStack(timeoutMs = 60_000): Promise<BenchStack> {
         PORT: String(port),
         DYNAMODB_PORT: String(dynamoPort),
         DATA_DIR: dataDir,
-        POWERTOOLS_LOG_LEVEL: 'WARN',
+        POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
         SCHEDULER_DISABLED: 'true',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +77,7 @@ export async function startStack(timeoutMs = 60_000): Promise<BenchStack> {
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const watchdog = startWatchdog(child, dataDir);
+  const watchdog = startWatchdog(child, keepDataDir ? undefined : dataDir);
 
   const readLog = () => {
     try {
@@ -68,8 +89,12 @@ export async function startStack(timeoutMs = 60_000): Promise<BenchStack> {
   const logTail = (lines = 30) => readLog().trim().split('\n').slice(-lines).join('\n');
 
   let stopped: Promise<StopReport> | undefined;
-  const stack: BenchStack = {
+  const stack: LocalStack = {
     baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    dynamoPort,
+    logFile,
+    log: readLog,
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
     dataDir,
     dynamoPid: undefined,
@@ -87,7 +112,7 @@ export async function startStack(timeoutMs = 60_000): Promise<BenchStack> {
         const dynamoGone = await processGone(stack.dynamoPid, `-port ${dynamoPort}`, 10_000);
         await new Promise<void>((r) => log.end(() => r()));
         const clean = /\bstopped\b/.test(readLog());
-        rmSync(dataDir, { recursive: true, force: true });
+        if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
         return { clean, dynamoGone, dynamoPid: stack.dynamoPid };
       })();
       return stopped;
@@ -148,14 +173,14 @@ function isRunning(pid: number, marker: string): boolean {
  * (SIGKILL, a crash) — the stack then stops its DynamoDB Local itself — and removes DATA_DIR.
  * Ends with either process.
  */
-function startWatchdog(child: ChildProcess, dataDir: string): ChildProcess | undefined {
+function startWatchdog(child: ChildProcess, dataDir: string | undefined): ChildProcess | undefined {
   if (process.platform === 'win32' || child.pid === undefined) return undefined;
   const script = [
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done`,
     `kill -0 ${child.pid} 2>/dev/null || exit 0`,
     `kill -TERM ${child.pid} 2>/dev/null`,
     `i=0; while kill -0 ${child.pid} 2>/dev/null && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done`,
-    `kill -KILL ${child.pid} 2>/dev/null; sleep 4; rm -rf '${dataDir}'; exit 0`,
+    `kill -KILL ${child.pid} 2>/dev/null; sleep 4; ${dataDir ? `rm -rf '${dataDir}'; ` : ''}exit 0`,
   ].join('\n');
   try {
     const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
