@@ -1,4 +1,11 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { env } from './config.js';
 
@@ -11,6 +18,10 @@ export interface DeploymentKeys {
   idNumberHash(tenantId: string, idNumber: string): string;
   sign(data: string): string;
   verify(data: string, signature: string): boolean;
+  /** Encrypt (AES-256-GCM) under a key derived from the deployment secret and `context`. */
+  seal(context: string, plaintext: string): string;
+  /** Decrypt what `seal` made with the same context; throws if anything differs. */
+  open(context: string, sealed: string): string;
 }
 
 let loading: Promise<DeploymentKeys> | undefined;
@@ -38,10 +49,24 @@ function keysFrom(secret: string): DeploymentKeys {
   const idKey = createHmac('sha256', secret).update('id-number-hash/v1').digest();
   const cursorKey = createHmac('sha256', secret).update('cursor-signing/v1').digest();
   const sign = (data: string) => createHmac('sha256', cursorKey).update(data).digest('base64url');
+  const sealKey = createHmac('sha256', secret).update('sealing/v1').digest();
+  const keyFor = (context: string) => createHmac('sha256', sealKey).update(context).digest();
   return {
     idNumberHash: (tenantId, idNumber) =>
       createHmac('sha256', idKey).update(`${tenantId}\n${idNumber}`).digest('base64url'),
     sign,
+    seal: (context, plaintext) => {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', keyFor(context), iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    },
+    open: (context, sealed) => {
+      const raw = Buffer.from(sealed, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', keyFor(context), raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
     verify: (data, signature) => {
       const expected = Buffer.from(sign(data));
       const given = Buffer.from(signature);

@@ -1,11 +1,18 @@
 import { parseIdNumber } from '../../shared/domain/id-number.js';
-import type { Transition } from '../../shared/domain/person.js';
-import { depart, type Person, update, verify } from '../../shared/domain/person.js';
+import {
+  depart,
+  LifecycleError,
+  type Person,
+  type Transition,
+  update,
+  verify,
+} from '../../shared/domain/person.js';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor.js';
 import { fieldErrors, httpHandler, route } from '../../shared/http/handler.js';
 import { inScope, type Principal } from '../../shared/http/principal.js';
 import { HttpProblem, problems } from '../../shared/http/problem.js';
 import { entityId } from '../../shared/http/schemas.js';
+import { logger } from '../../shared/observability.js';
 import {
   batchBody,
   departureBody,
@@ -70,15 +77,15 @@ async function change(
         extra(tr),
       );
     } catch (error) {
-      if (
-        error instanceof StaleWriteError &&
-        expected === undefined &&
-        attempt < 3 &&
-        error.current?.status === 'active'
-      )
-        continue;
-      if (error instanceof StaleWriteError && expected !== undefined && error.current?.status === 'active') {
-        throw problems.preconditionFailed(error.current.version);
+      // Nothing would change (e.g. a retried PATCH): answer the person as it is, write nothing.
+      if (error instanceof LifecycleError && error.code === 'nothing-to-change') return current;
+      if (error instanceof StaleWriteError && error.current?.status === 'active') {
+        // With If-Match, a different version now is a 412; the same version means the write only
+        // lost a race for the item (or a no-op change), so it is tried again like any other.
+        if (expected !== undefined && error.current.version !== expected) {
+          throw problems.preconditionFailed(error.current.version);
+        }
+        if (attempt < 3) continue;
       }
       lifecycleProblem(error);
     }
@@ -127,7 +134,17 @@ export const handler = httpHandler('people', {
               const person = await registerArrival(principal, tenant, parsed.data, grids);
               results[i] = { status: 201, person: personView(person, principal, false) };
             } catch (error) {
-              if (!(error instanceof HttpProblem)) throw error;
+              if (!(error instanceof HttpProblem)) {
+                // One item failing on our side must not abandon the others mid-write: it gets
+                // its own 503 and can be sent again (with the same body it is then registered
+                // or, if it was after all, a 409 naming the person).
+                logger.error('batch item failed', error as Error);
+                results[i] = {
+                  status: 503,
+                  errors: [{ path: '', message: 'temporarily failed; send this item again' }],
+                };
+                continue;
+              }
               const problem = error.body();
               results[i] = {
                 status: error.status,
@@ -234,8 +251,10 @@ export const handler = httpHandler('people', {
     body: updateBody,
     handle: async ({ principal, params, body, headers }) => {
       const expected = ifMatch(headers);
-      await gridMustExist(principal, body.gridId);
-      const person = await change(principal, params.personId, expected, (p) => update(p, body, now()));
+      const person = await change(principal, params.personId, expected, async (p) => {
+        await gridMustExist(principal, body.gridId);
+        return update(p, body, now());
+      });
       return { status: 200, body: personView(person, principal, false), headers: etag(person) };
     },
   }),
@@ -243,12 +262,14 @@ export const handler = httpHandler('people', {
   'POST /v1/people/{personId}/verifications': route({
     body: verificationBody,
     handle: async ({ principal, params, body, headers }) => {
-      await gridMustExist(principal, body.gridId);
       const person = await change(
         principal,
         params.personId,
         ifMatch(headers),
-        (p, today) => verify(p, body, today, now()),
+        async (p, today) => {
+          await gridMustExist(principal, body.gridId);
+          return verify(p, body, today, now());
+        },
         () => ({ verifiedOn: body.verifiedOn, outcome: body.outcome }),
       );
       return { status: 200, body: personView(person, principal, false), headers: etag(person) };

@@ -1,21 +1,25 @@
 import { z } from 'zod';
 import { addCounters, countersOn, monthlyFlows, zeroCounters } from '../../shared/domain/counters.js';
-import { monthsBetween } from '../../shared/domain/dates.js';
+import { isIsoMonth, monthsBetween } from '../../shared/domain/dates.js';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor.js';
 import { httpHandler, route } from '../../shared/http/handler.js';
 import { inScope, type Principal } from '../../shared/http/principal.js';
 import { problems } from '../../shared/http/problem.js';
 import { entityId, isoMonth, limitQuery } from '../../shared/http/schemas.js';
 import { tenantOf } from '../../shared/registry/service.js';
+import { deploymentKeys } from '../../shared/secrets.js';
 import { counterRepository } from '../../shared/table/counters.js';
 import { gridRepository } from '../../shared/table/grids.js';
 import { reconciliationRepository } from '../../shared/table/reconciliations.js';
 
 const monthlyQuery = z
   .strictObject({ from: isoMonth, to: isoMonth, gridId: entityId.optional() })
-  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' })
-  .refine((q) => q.from > q.to || monthsBetween(q.from, q.to).length <= 120, {
-    path: ['to'],
-    message: 'at most 120 months at once',
+  .superRefine((q, ctx) => {
+    if (!isIsoMonth(q.from) || !isIsoMonth(q.to)) return; // already reported on the field
+    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (monthsBetween(q.from, q.to).length > 120) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'at most 120 months at once' });
+    }
   });
 
 async function gridInScope(principal: Principal, gridId: string | undefined) {
@@ -79,10 +83,22 @@ export const handler = httpHandler('stats', {
   }),
 
   'GET /v1/reconciliations': route({
-    query: z.strictObject({ limit: limitQuery }),
-    handle: async ({ principal, query }) => ({
-      status: 200,
-      body: { items: await reconciliationRepository(principal).list(query.limit), nextCursor: null },
-    }),
+    query: z.strictObject({ limit: limitQuery, cursor: z.string().max(500).optional() }),
+    handle: async ({ principal, query }) => {
+      const keys = await deploymentKeys();
+      const after = query.cursor
+        ? decodeCursor<string>(keys, principal.tenantId, 'reconciliations', query.cursor)
+        : undefined;
+      const page = await reconciliationRepository(principal).page(query.limit, after);
+      const last = page.runs.at(-1);
+      return {
+        status: 200,
+        body: {
+          items: page.runs,
+          nextCursor:
+            page.more && last ? encodeCursor(keys, principal.tenantId, 'reconciliations', last.runId) : null,
+        },
+      };
+    },
   }),
 });

@@ -31,10 +31,12 @@ export interface ReconcileResult {
  * the scheduler and the job runner loop) and resumes every unfinished tenant from its checkpoint.
  */
 export async function run(
-  event: { detail?: ReconcileInput } | undefined,
+  event: { time?: string; detail?: ReconcileInput } | undefined,
   context: Context,
 ): Promise<ReconcileResult> {
   const settleMs = event?.detail?.settleMs ?? 5_000;
+  // The scheduled time of this nightly pass: the same in every continuation of it.
+  const passStartedAt = event?.time;
   const result: ReconcileResult = { complete: true, tenants: [], driftFound: 0, driftRepaired: 0 };
   const shouldStop = () => context.getRemainingTimeInMillis() < reserveMs;
   for await (const tenant of allTenants()) {
@@ -42,7 +44,7 @@ export async function run(
       result.complete = false;
       break;
     }
-    const { run: report, complete } = await reconcileTenant(tenant, { settleMs, shouldStop });
+    const { run: report, complete } = await reconcileTenant(tenant, { settleMs, shouldStop, passStartedAt });
     result.tenants.push({ tenantId: tenant.tenantId, complete, run: report });
     result.driftFound += report.driftFound;
     result.driftRepaired += report.driftRepaired;

@@ -45,15 +45,14 @@ export async function aggregate(event: DynamoDBStreamEvent): Promise<DynamoDBBat
 }
 
 function changeOf(record: DynamoDBRecord): SourceChange {
-  const keys = record.dynamodb?.Keys;
-  const pk = keys?.pk?.S;
+  const pk = record.dynamodb?.Keys?.pk?.S;
+  const sk = record.dynamodb?.Keys?.sk?.S;
   const tenantId = pk ? tenantOfKey(pk) : undefined;
-  if (!record.eventID || !tenantId) throw new MalformedRecordError('record has no tenant key');
-  return {
-    eventId: record.eventID,
-    tenantId,
-    delta: delta(image(record.dynamodb?.OldImage), image(record.dynamodb?.NewImage)),
-  };
+  const newImage = image(record.dynamodb?.NewImage);
+  const version = newImage?.version;
+  if (!pk || !sk || !tenantId) throw new MalformedRecordError('record has no tenant key');
+  if (typeof version !== 'number') throw new MalformedRecordError('record has no version');
+  return { source: { pk, sk }, version, tenantId, delta: delta(image(record.dynamodb?.OldImage), newImage) };
 }
 
 export const handler = middy(aggregate)

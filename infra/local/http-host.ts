@@ -84,7 +84,21 @@ export class HttpHost {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // API Gateway rejects an unparseable request target before any route: a 400, never a 5xx.
+      const body = JSON.stringify({
+        type: 'https://township-registry.example/problems/bad-request',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'The request target is not a valid URL path.',
+      });
+      send(res, 400, { 'content-type': 'application/problem+json' }, body);
+      this.options.log?.(`${req.method} (invalid target) 400 ${requestId}`);
+      return;
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const finish = (status: number) =>
       this.options.log?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms ${requestId}`);

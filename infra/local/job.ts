@@ -24,8 +24,9 @@ async function main(): Promise<number> {
   useLocalStack(settings);
   const input = rawInput ? (JSON.parse(rawInput) as Record<string, unknown>) : {};
   const handler = await loadHandler(schedule.entry);
+  // One event for the whole pass: continuations carry on the same run, as on AWS.
+  const event = scheduledEvent({ ...schedule, input: { ...schedule.input, ...input } }, new Date());
   for (let round = 1; ; round++) {
-    const event = scheduledEvent({ ...schedule, input: { ...schedule.input, ...input } }, new Date());
     const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as {
       complete?: boolean;
     };

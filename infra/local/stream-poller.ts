@@ -81,7 +81,19 @@ export interface DeadLetter {
   attempts: number;
   error: string;
   failedAt: string;
-  records: DynamoDBRecord[];
+  /**
+   * Which records failed — ids, sequence numbers and keys only, never the images (they hold
+   * personal data; keys never do). Like the SQS on-failure message on AWS, it tells an operator
+   * where to look, not what was written.
+   */
+  records: DeadLetterRecord[];
+}
+
+export interface DeadLetterRecord {
+  eventID?: string;
+  eventName?: string;
+  sequenceNumber?: string;
+  keys?: Record<string, LambdaAttributeValue>;
 }
 
 const MAX_BUFFERED_RECORDS = 10_000;
@@ -735,7 +747,12 @@ class ShardWorker {
           attempts: failures,
           error:
             tooOld && !exhausted ? `${outcome.error} (record older than maxRecordAgeSeconds)` : outcome.error,
-          records: failedRecords,
+          records: failedRecords.map((r) => ({
+            eventID: r.eventID,
+            eventName: r.eventName,
+            sequenceNumber: r.dynamodb?.SequenceNumber,
+            keys: r.dynamodb?.Keys,
+          })),
         });
         await this.commit(raw[lastIndex]!);
         pos = lastIndex + 1;

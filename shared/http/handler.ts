@@ -13,6 +13,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger, metrics, tracer } from '../observability.js';
+import { deploymentKeys } from '../secrets.js';
 import { dynamoClient, idempotencyTableName } from '../table/client.js';
 import { fromAuthorizerContext, type Principal } from './principal.js';
 import { type FieldError, HttpProblem, problems } from './problem.js';
@@ -25,6 +26,22 @@ import {
 } from './routes.js';
 
 export const maxBodyBytes = 256 * 1024;
+/** No body of this API nests more than a few levels; anything deeper is refused before use. */
+const maxJsonDepth = 32;
+
+/** Nesting depth of a parsed JSON value, iteratively (a deep value cannot overflow the stack here). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, d);
+    if (deepest > maxJsonDepth) return deepest;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return deepest;
+}
 
 export interface RouteRequest<B, Q> {
   principal: Principal;
@@ -90,13 +107,20 @@ function readBody(event: APIGatewayProxyEventV2, headers: Record<string, string>
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     throw new HttpProblem(415, 'Send JSON with Content-Type: application/json.');
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new HttpProblem(400, 'The body is not valid JSON.', {
       errors: [{ path: '(body)', message: 'malformed JSON' }],
     });
   }
+  if (depthOf(parsed) > maxJsonDepth) {
+    throw new HttpProblem(400, `The body nests deeper than ${maxJsonDepth} levels.`, {
+      errors: [{ path: '(body)', message: `nested deeper than ${maxJsonDepth} levels` }],
+    });
+  }
+  return parsed;
 }
 
 export function jsonResponse(r: RouteResponse): APIGatewayProxyStructuredResultV2 {
@@ -134,6 +158,7 @@ const idempotencyStore = () => {
 };
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+const minPublicKeyLength = 16;
 
 interface IdempotentCall {
   key: string;
@@ -155,6 +180,13 @@ async function runIdempotent(
   if (!idempotencyKeyPattern.test(headerValue)) {
     throw problems.field('Idempotency-Key', 'must be 1–255 visible ASCII characters');
   }
+  if (scope.startsWith('public') && headerValue.length < minPublicKeyLength) {
+    // Anyone may call a public route: only a key nobody can guess keeps its replay private.
+    throw problems.field(
+      'Idempotency-Key',
+      `must be at least ${minPublicKeyLength} characters on this route (e.g. a UUID)`,
+    );
+  }
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
     payloadValidationJmesPath: 'payload',
@@ -167,12 +199,17 @@ async function runIdempotent(
       .update(JSON.stringify(body ?? null))
       .digest('base64url'),
   };
-  const idempotent = makeIdempotent(async (_call: IdempotentCall) => run(), {
-    persistenceStore: idempotencyStore(),
-    config,
-  });
+  // The stored response is sealed under a key derived from the deployment secret and this
+  // Idempotency-Key: the idempotency table never holds an API key, ID or phone number in clear.
+  const keys = await deploymentKeys();
+  const sealContext = `idempotency/v1\n${call.key}`;
+  const idempotent = makeIdempotent(
+    async (_call: IdempotentCall) => ({ sealed: keys.seal(sealContext, JSON.stringify(await run())) }),
+    { persistenceStore: idempotencyStore(), config },
+  );
   try {
-    return await idempotent(call);
+    const { sealed } = await idempotent(call);
+    return JSON.parse(keys.open(sealContext, sealed)) as RouteResponse;
   } catch (error) {
     if (error instanceof IdempotencyValidationError) {
       throw problems.conflict('This Idempotency-Key was already used with a different body.');
@@ -258,7 +295,7 @@ export function httpHandler(fn: HttpFunctionName, impls: Record<string, AnyImpl>
   };
 
   return middy(base)
-    .use(captureLambdaHandler(tracer))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics));
 }

@@ -77,6 +77,11 @@ export async function registerArrival(
     return await repo.register(transition, idHash, actorOf(principal));
   } catch (error) {
     if (error instanceof DuplicateIdNumberError) throw duplicate(error.existingPersonId);
+    if (error instanceof StaleWriteError) {
+      throw problems.conflict(
+        'Another registration of this ID number was being written at the same time; retry.',
+      );
+    }
     throw error;
   }
 }
@@ -87,13 +92,42 @@ const duplicate = (personId: string) =>
 export const actorOf = (p: Principal) => ({ keyId: p.keyId, name: p.keyName });
 
 /** What a caller may see of a person: viewers never see identifiers; lists show them to admin/office only. */
+/** The contract's person fields, in the contract's order: nothing internal (hashes, closedOn) leaves. */
+const contractFields = [
+  'personId',
+  'cardNumber',
+  'idNumber',
+  'name',
+  'sex',
+  'birthDate',
+  'flow',
+  'gridId',
+  'address',
+  'arrivedOn',
+  'lastVerifiedOn',
+  'maritalStatus',
+  'phone',
+  'occupation',
+  'employer',
+  'originRegion',
+  'status',
+  'departedOn',
+  'departureReason',
+  'version',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof Person)[];
+
+/** What a caller may see of a person: viewers never see identifiers; lists show them to admin/office only. */
 export function personView(p: Person, principal: Principal, inList: boolean): Record<string, unknown> {
   const raw =
     principal.role === 'admin' || principal.role === 'office' || (principal.role === 'grid' && !inList);
-  const { closedOn: _closedOn, ...rest } = p;
-  return raw
-    ? rest
-    : { ...rest, idNumber: maskIdNumber(p.idNumber), phone: p.phone === null ? null : maskPhone(p.phone) };
+  const view: Record<string, unknown> = Object.fromEntries(contractFields.map((f) => [f, p[f]]));
+  if (!raw) {
+    view.idNumber = maskIdNumber(p.idNumber);
+    view.phone = p.phone === null ? null : maskPhone(p.phone);
+  }
+  return view;
 }
 
 export const etag = (p: Person) => ({ etag: `"${p.version}"` });

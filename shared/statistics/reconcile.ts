@@ -1,9 +1,18 @@
-import { type Contributions, contributions, fieldsFor, itemRef, sum } from '../domain/counters.js';
+import {
+  type Contributions,
+  contributions,
+  fieldsFor,
+  itemRef,
+  MalformedRecordError,
+  sum,
+} from '../domain/counters.js';
 import { newId } from '../ids.js';
+import { registryTableName } from '../table/client.js';
 import { counterRepository } from '../table/counters.js';
 import { gridRecords } from '../table/grid-records.js';
 import { gridRepository } from '../table/grids.js';
-import type { TenantContext } from '../table/keys.js';
+import { type ItemKey, keys, type TenantContext } from '../table/keys.js';
+import { batchGet } from '../table/query.js';
 import { type ReconciliationRun, reconciliationRepository } from '../table/reconciliations.js';
 
 export interface GridReconciliation {
@@ -11,15 +20,29 @@ export interface GridReconciliation {
   countersChecked: number;
   driftFound: number;
   driftRepaired: number;
+  /** Left for the next run: counters moving, or a recent write not yet applied by the stream. */
   skipped: boolean;
+  /** Records that cannot be counted (logged by the caller; they count nothing). */
+  malformedRecords: number;
 }
 
 export interface ReconcileOptions {
   /** Drift must persist this long before it is repaired (lets in-flight stream deltas land). */
   settleMs: number;
+  /**
+   * When the nightly pass began: a tenant whose run finished since then is done for this pass
+   * (continuations of the pass skip it instead of starting it over).
+   */
+  passStartedAt?: string;
   /** Stop starting new grids when less than this remains (checkpoint, resume later). */
   shouldStop: () => boolean;
 }
+
+/**
+ * Writes newer than this may still be on their way through the stream (24 h retention, plus
+ * margin); older ones were applied or are lost for good — then their absence is real drift.
+ */
+const streamWindowMs = 26 * 60 * 60 * 1000;
 
 type Snapshot = Map<string, { fields: Map<string, number>; revision: number | undefined }>;
 
@@ -35,18 +58,47 @@ async function storedCounters(t: TenantContext, gridId: string): Promise<Snapsho
   return snapshot;
 }
 
+interface Expected {
+  expected: Contributions;
+  recordsRead: number;
+  malformed: number;
+  /** Markers that must exist if every recent write's delta has been applied. */
+  recentMarkers: ItemKey[];
+}
+
 /** What the counters of a grid must be: the sum of contributions over its records. */
-async function expectedCounters(
-  t: TenantContext,
-  gridId: string,
-): Promise<{ expected: Contributions; recordsRead: number }> {
+async function expectedCounters(t: TenantContext, gridId: string): Promise<Expected> {
   const parts: Contributions[] = [];
+  const recentMarkers: ItemKey[] = [];
+  const recentSince = new Date(Date.now() - streamWindowMs).toISOString();
   let recordsRead = 0;
+  let malformed = 0;
   for await (const page of gridRecords(t, gridId)) {
     recordsRead += page.length;
-    parts.push(sum(page.map((r) => contributions(r))));
+    for (const record of page) {
+      try {
+        parts.push(contributions(record));
+      } catch (error) {
+        if (!(error instanceof MalformedRecordError)) throw error;
+        malformed++;
+        continue;
+      }
+      const changedAt = (record.updatedAt ?? record.at) as string | undefined;
+      if (changedAt !== undefined && changedAt >= recentSince && typeof record.version === 'number') {
+        recentMarkers.push(
+          keys.appliedMarker({ pk: record.pk as string, sk: record.sk as string }, record.version),
+        );
+      }
+    }
   }
-  return { expected: sum(parts), recordsRead };
+  return { expected: sum(parts), recordsRead, malformed, recentMarkers };
+}
+
+/** How many recent writes the stream has not applied yet (their markers are missing). */
+async function notYetApplied(markers: readonly ItemKey[]): Promise<number> {
+  if (markers.length === 0) return 0;
+  const found = await batchGet(registryTableName(), markers, true);
+  return markers.length - found.length;
 }
 
 /** expected − stored, per counter item and field (zeros dropped). */
@@ -79,19 +131,21 @@ async function compactZeros(t: TenantContext, stored: Snapshot): Promise<void> {
 }
 
 /**
- * Reconcile one grid: recompute its counters from the records and compare. Drift is repaired
- * only if it is still there, unchanged, after `settleMs` (so a delta still on its way through
- * the stream is not mistaken for drift), and each repair ADDs the difference on the condition
- * that the counter item's revision is the one compared — a concurrent stream update wins and
- * the grid is simply checked again next run.
+ * Reconcile one grid: read the counters (with their revisions), then recompute them from the
+ * records. A difference is repaired only if
+ * - it is still there, unchanged, after `settleMs` (so it is not a moving target), and
+ * - every write of the last 26 h has its applied-marker (so it is not a delta still on its way
+ *   through the stream — repairing that would count it twice when it lands), and
+ * - the counter item's revision is still the one read first (a conditional ADD of the
+ *   difference): any stream update since then wins, and the grid is checked again next run.
  */
 export async function reconcileGrid(
   t: TenantContext,
   gridId: string,
   settleMs: number,
 ): Promise<GridReconciliation> {
-  const first = await expectedCounters(t, gridId);
   const firstStored = await storedCounters(t, gridId);
+  const first = await expectedCounters(t, gridId);
   const firstDiff = difference(first.expected, firstStored);
   const result: GridReconciliation = {
     recordsRead: first.recordsRead,
@@ -99,6 +153,7 @@ export async function reconcileGrid(
     driftFound: 0,
     driftRepaired: 0,
     skipped: false,
+    malformedRecords: first.malformed,
   };
   if (firstDiff.diff.size === 0) {
     await compactZeros(t, firstStored);
@@ -106,12 +161,11 @@ export async function reconcileGrid(
   }
 
   if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-  const second = await expectedCounters(t, gridId);
   const stored = await storedCounters(t, gridId);
+  const second = await expectedCounters(t, gridId);
   const { diff } = difference(second.expected, stored);
   result.recordsRead += second.recordsRead;
-  if (!sameDiff(diff, firstDiff.diff)) {
-    // Still moving: leave it to the next run rather than repair against a moving target.
+  if (!sameDiff(diff, firstDiff.diff) || (await notYetApplied(second.recentMarkers)) > 0) {
     result.skipped = true;
     return result;
   }
@@ -135,6 +189,11 @@ export async function reconcileTenant(
 ): Promise<{ run: ReconciliationRun; complete: boolean }> {
   const runs = reconciliationRepository(t);
   const checkpoint = await runs.checkpoint();
+  if (!checkpoint && options.passStartedAt !== undefined) {
+    const [latest] = await runs.list(1);
+    if (latest?.finishedAt && latest.startedAt >= options.passStartedAt)
+      return { run: latest, complete: true };
+  }
   const run: ReconciliationRun = checkpoint?.run ?? {
     runId: newId.run(),
     startedAt: new Date().toISOString(),
@@ -145,6 +204,7 @@ export async function reconcileTenant(
     driftRepaired: 0,
     gridsChecked: 0,
     gridsSkipped: 0,
+    malformedRecords: 0,
   };
   const grids = (await gridRepository(t).list()).map((g) => g.gridId);
   const lastDone = checkpoint?.lastGridId ?? null;
@@ -159,6 +219,7 @@ export async function reconcileTenant(
     run.countersChecked += r.countersChecked;
     run.driftFound += r.driftFound;
     run.driftRepaired += r.driftRepaired;
+    run.malformedRecords += r.malformedRecords;
     if (r.skipped) run.gridsSkipped++;
     else run.gridsChecked++;
     await runs.saveCheckpoint({ run, lastGridId: gridId });

@@ -16,8 +16,9 @@ const maxTransactionItems = 100;
 const markerTtlSeconds = 48 * 60 * 60;
 
 export interface SourceChange {
-  /** The stream record's eventID: unique per change, the same on every redelivery. */
-  eventId: string;
+  /** The changed item's key and its new version: the same on every redelivery of this write. */
+  source: ItemKey;
+  version: number;
   tenantId: string;
   delta: Contributions;
 }
@@ -148,7 +149,7 @@ function transactionFor(changes: readonly SourceChange[]) {
       Put: {
         TableName: table,
         Item: {
-          ...keys.streamMarker({ tenantId: c.tenantId }, c.eventId),
+          ...keys.appliedMarker(c.source, c.version),
           entity: 'stream-marker',
           expiresAt,
         },
@@ -236,7 +237,11 @@ export function counterRepository(t: TenantContext) {
         );
         return true;
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        // Changed since it was read, or busy in a transaction: leave it to the next run.
+        if (
+          ['ConditionalCheckFailedException', 'TransactionConflictException'].includes((error as Error).name)
+        )
+          return false;
         throw error;
       }
     },
@@ -251,7 +256,11 @@ export function counterRepository(t: TenantContext) {
         await db.send(new UpdateCommand(counterUpdate(t, ref, difference, { revision })));
         return true;
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        // Changed since it was read, or busy in a transaction: leave it to the next run.
+        if (
+          ['ConditionalCheckFailedException', 'TransactionConflictException'].includes((error as Error).name)
+        )
+          return false;
         throw error;
       }
     },

@@ -47,6 +47,10 @@ export const registryIndexes = {
       'departedOn',
       'closedOn',
       'verifiedOn',
+      // when and which version: lets reconciliation check the stream has applied recent writes
+      'version',
+      'updatedAt',
+      'at',
     ],
   },
   /** A grid's people of one status. */

@@ -52,11 +52,16 @@ export const keys = {
   }),
   gridPartition: (t: TenantContext, gridId: string): string => gridPk(t, gridId),
   monthPrefix: 'MONTH#',
-  /** Dedupe marker: this stream record's contributions were applied (TTL'd after the stream's 24 h). */
-  streamMarker: (t: TenantContext, eventId: string): ItemKey => ({
-    pk: `${tenantPk(t)}#STREAM#${eventId}`,
-    sk: 'APPLIED',
-  }),
+  /**
+   * Dedupe marker, beside the source item in its own partition: the counters include this
+   * version of that item (TTL'd after the stream's 24 h). Redeliveries of the same write find
+   * it; the reconciler uses it to tell a delta still on its way from real drift.
+   */
+  appliedMarker: (source: ItemKey, version: number): ItemKey => {
+    if (!source.pk.startsWith('TENANT#')) throw new Error('a marker belongs to a tenant item');
+    return { pk: source.pk, sk: `APPLIED#${source.sk}#v${version}` };
+  },
+  appliedPrefix: 'APPLIED#',
   reconciliationRun: (t: TenantContext, runId: string): ItemKey => ({
     pk: tenantPk(t),
     sk: `RECONCILIATION#${runId}`,

@@ -1,5 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { lastSeenOn, type Person, type Transition } from '../domain/person.js';
 import { newId } from '../ids.js';
 import { documentClient, registryTableName } from './client.js';
@@ -14,7 +19,7 @@ import {
   type TenantContext,
   verificationIndexKeys,
 } from './keys.js';
-import { batchGet, queryAll, queryPages } from './query.js';
+import { batchGet, isTransactionConflict, queryAll, queryPages, transactWrite } from './query.js';
 
 export interface Actor {
   keyId: string;
@@ -146,28 +151,26 @@ export function personRepository(t: TenantContext) {
     async register(tr: Transition, idHash: string, actor: Actor): Promise<Person> {
       const guard = keys.idNumberGuard(t, idHash);
       try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: { ...guard, entity: 'id-guard', tenantId: t.tenantId, personId: tr.person.personId },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
+        await transactWrite({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: { ...guard, entity: 'id-guard', tenantId: t.tenantId, personId: tr.person.personId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
-              {
-                Put: {
-                  TableName: table,
-                  Item: personItem(tr.person, idHash),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: personItem(tr.person, idHash),
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-              historyPut(tr, actor),
-            ],
-          }),
-        );
+            },
+            historyPut(tr, actor),
+          ],
+        });
       } catch (error) {
         if (
           error instanceof TransactionCanceledException &&
@@ -177,6 +180,7 @@ export function personRepository(t: TenantContext) {
             error.CancellationReasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
           throw new DuplicateIdNumberError(existing ?? 'unknown');
         }
+        if (isTransactionConflict(error)) throw new StaleWriteError(undefined);
         throw error;
       }
       return tr.person;
@@ -209,7 +213,7 @@ export function personRepository(t: TenantContext) {
       actor: Actor,
       extra: Record<string, unknown> = {},
     ): Promise<Person> {
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         {
           Put: {
             TableName: table,
@@ -232,7 +236,7 @@ export function personRepository(t: TenantContext) {
         });
       }
       try {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        await transactWrite({ TransactItems: items });
       } catch (error) {
         if (
           error instanceof TransactionCanceledException &&
@@ -240,6 +244,8 @@ export function personRepository(t: TenantContext) {
         ) {
           throw new StaleWriteError(await this.get(tr.person.personId));
         }
+        // Still losing races after the retries: as good as a concurrent change.
+        if (isTransactionConflict(error)) throw new StaleWriteError(await this.get(tr.person.personId));
         throw error;
       }
       return tr.person;

@@ -1,4 +1,11 @@
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './client.js';
 import type { ItemKey } from './keys.js';
 
@@ -39,4 +46,28 @@ export async function batchGet(
     }
   }
   return items;
+}
+
+/** A transaction cancelled only because another transaction held one of its items. */
+export const isTransactionConflict = (error: unknown): boolean =>
+  (error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+    !(error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) ||
+  (error as Error | undefined)?.name === 'TransactionConflictException';
+
+/**
+ * TransactWriteItems, retried with jittered backoff while it only lost a race for an item to
+ * another transaction (DynamoDB cancels one of two concurrent transactions on the same item;
+ * the SDK does not retry that). Condition failures and other errors are thrown at once.
+ */
+export async function transactWrite(input: TransactWriteCommandInput, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await documentClient().send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 15 * 2 ** attempt + Math.random() * 25));
+    }
+  }
 }

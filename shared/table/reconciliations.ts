@@ -12,6 +12,8 @@ export interface ReconciliationRun {
   driftRepaired: number;
   gridsChecked: number;
   gridsSkipped: number;
+  /** Stored records that cannot be counted (corrupted by hand): reported, not counted. */
+  malformedRecords: number;
 }
 
 export interface ReconciliationCheckpoint {
@@ -30,6 +32,7 @@ const runFields: readonly (keyof ReconciliationRun)[] = [
   'driftRepaired',
   'gridsChecked',
   'gridsSkipped',
+  'malformedRecords',
 ];
 
 const view = (it: Record<string, unknown>): ReconciliationRun =>
@@ -39,17 +42,32 @@ export function reconciliationRepository(t: TenantContext) {
   const db = documentClient();
   const table = registryTableName();
   return {
-    async list(limit: number): Promise<ReconciliationRun[]> {
+    /** Runs newest first, a page at a time (after `afterRunId`, exclusive). */
+    async page(limit: number, afterRunId?: string): Promise<{ runs: ReconciliationRun[]; more: boolean }> {
       const out = await db.send(
         new QueryCommand({
           TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-          ExpressionAttributeValues: { ':pk': keys.tenantPartition(t), ':sk': keys.reconciliationPrefix },
+          KeyConditionExpression: afterRunId
+            ? 'pk = :pk AND sk BETWEEN :first AND :after'
+            : 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: afterRunId
+            ? {
+                ':pk': keys.tenantPartition(t),
+                ':first': keys.reconciliationPrefix,
+                ':after': keys.reconciliationRun(t, afterRunId).sk,
+              }
+            : { ':pk': keys.tenantPartition(t), ':sk': keys.reconciliationPrefix },
           ScanIndexForward: false,
-          Limit: limit,
+          // one more than asked: tells whether another page exists (and skips `after` itself)
+          Limit: limit + (afterRunId ? 2 : 1),
         }),
       );
-      return (out.Items ?? []).map(view);
+      const runs = (out.Items ?? []).map(view).filter((r) => r.runId !== afterRunId);
+      return { runs: runs.slice(0, limit), more: runs.length > limit };
+    },
+
+    async list(limit: number): Promise<ReconciliationRun[]> {
+      return (await this.page(limit)).runs;
     },
 
     async saveRun(run: ReconciliationRun): Promise<void> {

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultSettings, type Tenant, type TenantSettings } from '../domain/tenant.js';
 import type { Principal } from '../http/principal.js';
 import type { Role } from '../http/routes.js';
@@ -6,7 +6,7 @@ import { newId } from '../ids.js';
 import { apiKeyHash, newApiKeySecret } from '../secrets.js';
 import { documentClient, registryTableName } from './client.js';
 import { keys, type TenantContext } from './keys.js';
-import { queryAll, queryPages } from './query.js';
+import { queryAll, queryPages, transactWrite } from './query.js';
 
 export interface ApiKeyRecord {
   keyId: string;
@@ -29,39 +29,37 @@ export async function createTenant(input: {
   const tenant: TenantContext = { tenantId: newId.tenant() };
   const now = new Date().toISOString();
   const key = newKeyItems(tenant, { name: input.adminName, role: 'admin', gridIds: null }, now);
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: table(),
-            Item: {
-              ...keys.tenant(tenant),
-              entity: 'tenant',
-              tenantId: tenant.tenantId,
-              townshipName: input.townshipName,
-              adminName: input.adminName,
-              adminEmail: input.adminEmail,
-              settings: defaultSettings,
-              createdAt: now,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
+  await transactWrite({
+    TransactItems: [
+      {
+        Put: {
+          TableName: table(),
+          Item: {
+            ...keys.tenant(tenant),
+            entity: 'tenant',
+            tenantId: tenant.tenantId,
+            townshipName: input.townshipName,
+            adminName: input.adminName,
+            adminEmail: input.adminEmail,
+            settings: defaultSettings,
+            createdAt: now,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: table(),
+          Item: {
+            ...keys.tenantDirectoryEntry(tenant),
+            entity: 'tenant-directory',
+            tenantId: tenant.tenantId,
           },
         },
-        {
-          Put: {
-            TableName: table(),
-            Item: {
-              ...keys.tenantDirectoryEntry(tenant),
-              entity: 'tenant-directory',
-              tenantId: tenant.tenantId,
-            },
-          },
-        },
-        ...key.writes,
-      ],
-    }),
-  );
+      },
+      ...key.writes,
+    ],
+  });
   return { tenantId: tenant.tenantId, keyId: key.record.keyId, apiKey: key.secret };
 }
 
@@ -142,7 +140,7 @@ export function tenantRepository(t: TenantContext) {
       gridIds: string[] | null;
     }): Promise<ApiKeyRecord & { apiKey: string }> {
       const key = newKeyItems(t, input, new Date().toISOString());
-      await db().send(new TransactWriteCommand({ TransactItems: key.writes }));
+      await transactWrite({ TransactItems: key.writes });
       return { ...key.record, apiKey: key.secret };
     },
 
@@ -161,28 +159,26 @@ export function tenantRepository(t: TenantContext) {
       if (!out.Item) return false;
       if (out.Item.revokedAt) return true;
       const now = new Date().toISOString();
-      await db().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: table(),
-                Key: keys.apiKey(t, keyId),
-                UpdateExpression: 'SET revokedAt = :now',
-                ExpressionAttributeValues: { ':now': now },
-              },
+      await transactWrite({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: keys.apiKey(t, keyId),
+              UpdateExpression: 'SET revokedAt = :now',
+              ExpressionAttributeValues: { ':now': now },
             },
-            {
-              Update: {
-                TableName: table(),
-                Key: keys.apiKeyLookup(out.Item.secretHash),
-                UpdateExpression: 'SET revokedAt = :now',
-                ExpressionAttributeValues: { ':now': now },
-              },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: keys.apiKeyLookup(out.Item.secretHash),
+              UpdateExpression: 'SET revokedAt = :now',
+              ExpressionAttributeValues: { ':now': now },
             },
-          ],
-        }),
-      );
+          },
+        ],
+      });
       return true;
     },
   };

@@ -86,16 +86,16 @@ export async function counterBurst(
     } while (start);
   }
 
-  // Markers are one partition each: count them with a (filtered) scan of the table.
-  const markerPrefix = keys.streamMarker(tenant, '').pk;
+  // Markers sit beside their source items (`APPLIED#…`): count the tenant's with a filtered scan.
+  const tenantPrefix = `${keys.tenantPartition(tenant)}#`;
   let markers = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
       new ScanCommand({
         TableName: registryTableName(),
-        FilterExpression: 'begins_with(pk, :prefix)',
-        ExpressionAttributeValues: { ':prefix': markerPrefix },
+        FilterExpression: 'begins_with(pk, :tenant) AND begins_with(sk, :applied)',
+        ExpressionAttributeValues: { ':tenant': tenantPrefix, ':applied': keys.appliedPrefix },
         Select: 'COUNT',
         ExclusiveStartKey: start,
       }),

@@ -63,6 +63,30 @@ describe('registering an arrival', () => {
       departureReason: null,
     });
     expect(res.headers.get('etag')).toBe('"1"');
+    expect(Object.keys(res.body)).toEqual([
+      'personId',
+      'cardNumber',
+      'idNumber',
+      'name',
+      'sex',
+      'birthDate',
+      'flow',
+      'gridId',
+      'address',
+      'arrivedOn',
+      'lastVerifiedOn',
+      'maritalStatus',
+      'phone',
+      'occupation',
+      'employer',
+      'originRegion',
+      'status',
+      'departedOn',
+      'departureReason',
+      'version',
+      'createdAt',
+      'updatedAt',
+    ]);
   });
 
   it('refuses bad ID numbers, future dates and unknown grids with 400 naming the field', async () => {
@@ -167,6 +191,19 @@ describe('reading people', () => {
       expectProblem(await call(method, path, { key: other.adminKey, body }), 404);
     }
     expectProblem(await call('GET', `/v1/people?gridId=${gridB}`, { key: other.adminKey }), 404);
+    // Naming a grid the caller cannot use does not reveal that another tenant's person exists.
+    const otherOffice = await other.keyOf('office', [await other.grid()]);
+    expectProblem(
+      await call('PATCH', `/v1/people/${inB.personId}`, { key: otherOffice, body: { gridId: gridA } }),
+      404,
+    );
+    expectProblem(
+      await call('POST', `/v1/people/${inB.personId}/verifications`, {
+        key: otherOffice,
+        body: { verifiedOn: today, outcome: 'moved', gridId: gridA },
+      }),
+      404,
+    );
     expectProblem(await call('GET', '/v1/people/p_01ARZ3NDEKTSV4RRFFQ69G5FAV', { key: office }), 404);
     expectProblem(await call('GET', '/v1/people/../../etc', { key: office }), 404);
   });
@@ -275,6 +312,13 @@ describe('the lifecycle', () => {
       400,
     );
     expectProblem(await call('PATCH', `/v1/people/${p.personId}`, { key: office, body: {} }), 400);
+    // A retried PATCH that changes nothing answers the person as it is.
+    const same = await call('PATCH', `/v1/people/${p.personId}`, {
+      key: office,
+      body: { gridId: gridB, address: 'New Road 9' },
+    });
+    expect(same.status).toBe(200);
+    expect(same.body.version).toBe(3);
     expectProblem(
       await call('PATCH', `/v1/people/${p.personId}`, { key: viewer, body: { address: 'x' } }),
       403,

@@ -155,6 +155,14 @@ describe('statistics of the seed community', () => {
       400,
     );
     expect((await call('GET', '/v1/reconciliations', { key: viewer })).status).toBe(403);
+    for (const q of [
+      'from=2024-01&to=2024-13',
+      'from=2024-00&to=2024-02',
+      'from=2024-1&to=2024-02',
+      'from=2024-01',
+    ]) {
+      expect((await call('GET', `/v1/stats/monthly?${q}`, { key: viewer })).status, q).toBe(400);
+    }
   });
 });
 
@@ -278,5 +286,18 @@ describe('scheduled jobs via npm run job', () => {
       again.tenants.find((t: { tenantId: string }) => t.tenantId === township.tenantId).run.driftFound,
     ).toBe(0);
     expect((await call('GET', '/v1/reconciliations', { key: township.adminKey })).body.items).toHaveLength(2);
+    const page1 = await call('GET', '/v1/reconciliations?limit=1', { key: township.adminKey });
+    expect(page1.body.items.map((r: { runId: string }) => r.runId)).toEqual([
+      again.tenants.find((t: { tenantId: string }) => t.tenantId === township.tenantId).run.runId,
+    ]);
+    const page2 = await call(
+      'GET',
+      `/v1/reconciliations?limit=1&cursor=${encodeURIComponent(page1.body.nextCursor)}`,
+      {
+        key: township.adminKey,
+      },
+    );
+    expect(page2.body.items.map((r: { runId: string }) => r.runId)).toEqual([mine.run.runId]);
+    expect(page2.body.nextCursor).toBeNull();
   });
 });

@@ -228,6 +228,14 @@ describe('errors', () => {
     );
     expectProblem(await call('GET', '/v1/nowhere', { key: ws.adminKey }), 404);
     expectProblem(await call('GET', '/nowhere'), 404);
+    let deep = '0';
+    for (let i = 0; i < 5000; i++) deep = `[${deep}]`;
+    const nested = await call('POST', '/v1/people/batch', {
+      key: ws.adminKey,
+      rawBody: `{"items":[${deep}]}`,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'deep-1' },
+    });
+    expectProblem(nested, 400);
     const wrongMethod = await call('PUT', '/v1/grids', { key: ws.adminKey });
     expectProblem(wrongMethod, 405);
     expect(wrongMethod.headers.get('allow')).toContain('GET');
@@ -262,6 +270,15 @@ describe('errors', () => {
       await call('POST', '/v1/grids', { key: ws.adminKey, headers, body: { name: 'Other', community: 'C' } }),
       409,
     );
+
+    // Sign-up is public: its Idempotency-Key must be unguessable, and a replay returns the same workspace.
+    const body = { townshipName: 'Replay', adminName: 'A', adminEmail: 'a@example.cn' };
+    expectProblem(await call('POST', '/v1/signup', { body, headers: { 'idempotency-key': 'short' } }), 400);
+    const key = { 'idempotency-key': crypto.randomUUID() };
+    const s1 = await call('POST', '/v1/signup', { body, headers: key });
+    const s2 = await call('POST', '/v1/signup', { body, headers: key });
+    expect(s1.status).toBe(201);
+    expect(s2.body).toEqual(s1.body);
   });
 });
 

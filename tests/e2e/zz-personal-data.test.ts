@@ -13,9 +13,12 @@ it('the scanner recognises a raw ID number and phone number (so the scan can fai
     'phone …5678',
   ]);
   expect(personalDataIn('110105********002X 138****5678 1764403200000')).toEqual([]);
+  expect(personalDataIn('{"apiKey":"trk_vmn90_yejvzzeCZ7KNP1xnf4BaQ8lstMX-egu65-w1w"}')).toEqual([
+    'API key …-w1w',
+  ]);
 });
 
-it('no raw ID or phone number in logs, keys or indexes after the whole e2e run', async () => {
+it('no raw ID number, phone number or API key in logs, keys, indexes or the idempotency table after the whole e2e run', async () => {
   const log = readFileSync(inject('logFile'), 'utf8');
   expect(log.length).toBeGreaterThan(0);
   const findings = await scanForPersonalData(`http://127.0.0.1:${inject('dynamoPort')}`, log);

@@ -53,3 +53,26 @@ describe('the local API Gateway', () => {
     }
   });
 });
+
+describe('the local API Gateway and odd requests', () => {
+  it('answers an unparseable request target with 400, not 500', async () => {
+    const { connect } = await import('node:net');
+    const host = new HttpHost({ port: 0 });
+    const port = await host.start();
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write('GET //[/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+        );
+        let data = '';
+        socket.on('data', (d) => (data += d));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(answer).toContain('application/problem+json');
+    } finally {
+      await host.stop();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -189,5 +189,69 @@ describe('failures the engine cannot produce', () => {
       lambdaContext('people'),
     )) as APIGatewayProxyStructuredResultV2;
     expect(list.body).not.toContain('11010519491231002X');
+  });
+});
+
+describe('transactions that lose a race for an item', () => {
+  const conflict = () =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }],
+    });
+
+  it('are retried, and a person change still lands once', async () => {
+    const p = await w.registerPerson();
+    const doc = documentClient();
+    const realSend = doc.send.bind(doc);
+    let conflicts = 0;
+    const spy = vi.spyOn(doc, 'send').mockImplementation(((command: unknown, ...rest: unknown[]) => {
+      if (command instanceof TransactWriteCommand && conflicts < 2) {
+        conflicts++;
+        return Promise.reject(conflict());
+      }
+      return (realSend as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+    }) as typeof doc.send);
+    try {
+      const repo = personRepository(w.principal);
+      await repo.apply(
+        depart(p, { departedOn: w.today, reason: 'left' }, w.today, new Date().toISOString()),
+        p.version,
+        p.idHash,
+        {
+          keyId: 'k',
+          name: 'o',
+        },
+      );
+      expect(conflicts).toBe(2);
+      expect((await repo.get(p.personId))?.status).toBe('departed');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('that keep losing become a 409 over HTTP, never a 500', async () => {
+    const p = await w.registerPerson();
+    const doc = documentClient();
+    const realSend = doc.send.bind(doc);
+    const spy = vi.spyOn(doc, 'send').mockImplementation(((command: unknown, ...rest: unknown[]) => {
+      if (command instanceof TransactWriteCommand) return Promise.reject(conflict());
+      return (realSend as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+    }) as typeof doc.send);
+    try {
+      const res = (await peopleHandler(
+        {
+          ...event(`PATCH /v1/people/{personId}`, {
+            body: { address: 'elsewhere' },
+            path: `/v1/people/${p.personId}`,
+          }),
+          pathParameters: { personId: p.personId },
+        },
+        lambdaContext('people'),
+      )) as APIGatewayProxyStructuredResultV2;
+      expect(res.statusCode).toBe(409);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -291,3 +291,69 @@ describe('reconciliation', () => {
     expect(todayIn('Asia/Shanghai')).toBe(w.today);
   });
 });
+
+describe('reconciliation and the stream in flight', () => {
+  it('never "repairs" a delta the stream has not applied yet (it would count twice)', async () => {
+    const w = await world('inflight', 1);
+    for (const e of await w.streamEvents()) await aggregate(e);
+    await w.registerPerson({ gridId: w.grids[0] });
+    // The stream is behind: the new registration's delta is not in the counters yet.
+    const run = await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
+    expect(run.run).toMatchObject({ driftRepaired: 0, gridsSkipped: 1 });
+    for (const e of await w.streamEvents()) await aggregate(e);
+    expect(plain(await stored(w))).toEqual(plain(await expected(w)));
+  });
+
+  it('reports a corrupted stored record instead of failing the run', async () => {
+    const w = await world('malformed', 1);
+    const p = await w.registerPerson({ gridId: w.grids[0] });
+    for (const e of await w.streamEvents()) await aggregate(e);
+    const doc = documentClient();
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await doc.send(
+      new UpdateCommand({
+        TableName: w.tables.registry,
+        Key: { pk: `TENANT#${w.principal.tenantId}#PERSON#${p.personId}`, sk: 'PERSON' },
+        UpdateExpression: 'SET arrivedOn = :bad',
+        ExpressionAttributeValues: { ':bad': 'yesterday-ish' },
+      }),
+    );
+    const run = await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
+    expect(run.complete).toBe(true);
+    expect(run.run.malformedRecords).toBe(1);
+  });
+
+  it('a nightly pass continued in new invocations finishes every tenant once', async () => {
+    const tenants = [await world('pass-a', 1), await world('pass-b', 1), await world('pass-c', 1)];
+    for (const w of tenants) await w.registerPerson({ gridId: w.grids[0] });
+    const passStartedAt = new Date().toISOString();
+    // First invocation: time runs out after the first tenant.
+    const first = await reconcileTenant(tenants[0]!.principal, {
+      settleMs: 0,
+      shouldStop: () => false,
+      passStartedAt,
+    });
+    expect(first.complete).toBe(true);
+    // The continuation starts again at the first tenant: it is skipped, not re-run.
+    const again = await reconcileTenant(tenants[0]!.principal, {
+      settleMs: 0,
+      shouldStop: () => false,
+      passStartedAt,
+    });
+    expect(again.run.runId).toBe(first.run.runId);
+    for (const w of tenants.slice(1)) {
+      expect(
+        (await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false, passStartedAt }))
+          .complete,
+      ).toBe(true);
+    }
+    expect(await reconciliationRepository(tenants[0]!.principal).list(10)).toHaveLength(1);
+    // The next night's pass runs it again.
+    const nextNight = await reconcileTenant(tenants[0]!.principal, {
+      settleMs: 0,
+      shouldStop: () => false,
+      passStartedAt: new Date(Date.now() + 1000).toISOString(),
+    });
+    expect(nextNight.run.runId).not.toBe(first.run.runId);
+  });
+});

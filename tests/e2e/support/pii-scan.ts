@@ -1,6 +1,6 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { checkCharacter } from '../../../shared/domain/id-number.js';
-import { registryIndexes, registryTable } from '../../../shared/table/definition.js';
+import { idempotencyTable, registryIndexes, registryTable } from '../../../shared/table/definition.js';
 
 const idLike = /(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])/g;
 const mobileLike = /(?<![0-9A-Za-z])(1[3-9]\d{9})(?![0-9A-Za-z])/g;
@@ -13,6 +13,7 @@ export function personalDataIn(text: string): string[] {
     if (checkCharacter(id.slice(0, 17)) === id[17]) found.push(`ID number …${id.slice(-4)}`);
   }
   for (const m of text.matchAll(mobileLike)) found.push(`phone …${(m[1] as string).slice(-4)}`);
+  for (const m of text.matchAll(/trk_[A-Za-z0-9_-]{20,}/g)) found.push(`API key …${m[0].slice(-4)}`);
   return found;
 }
 
@@ -42,6 +43,8 @@ export async function scanForPersonalData(dynamoEndpoint: string, logText: strin
         ExpressionAttributeNames: names,
       },
     },
+    // The idempotency table keeps responses for 24 h: all of it, sealed — nothing in clear.
+    { label: 'idempotency table', input: { TableName: idempotencyTable.name } },
     ...Object.values(registryIndexes).map((index) => ({
       label: `index ${index.name}`,
       input: { TableName: registryTable.name, IndexName: index.name },
