@@ -7,12 +7,13 @@ import { overdueBefore } from './person.js';
  * for every write; the reconciler sums contributions(record) over all records. Nothing else
  * defines a counter.
  *
- * Two kinds of counter item per grid:
- * - gauges: over ACTIVE registrations only — people by flow, and two distributions that make the
- *   time-dependent counters exact on the day they are read: women by (flow, marital, birth date)
- *   and people by the day they were last seen. `countersOn(gauges, today, cycle)` turns them into
- *   the contract's counters for any date (a woman turning 50 or a verification falling due needs
- *   no write and no nightly job).
+ * Counter items per grid:
+ * - gauges, over ACTIVE registrations only: people by flow and by the day they were last seen
+ *   (one `gauges` item), and women by (flow, marital, birth date) — one `women` item per birth
+ *   year, so no item outgrows DynamoDB's 400 KB however many women a grid holds. Together they
+ *   make the time-dependent counters exact on the day they are read: `countersOn(fields, today,
+ *   cycle)` turns the merged fields into the contract's counters for any date (a woman turning
+ *   50 or a verification falling due needs no write and no nightly job).
  * - monthly flows (one item per month): registrations by arrivedOn, departures by departedOn,
  *   stale closures by closedOn (counted in the person's current grid), and verifications by
  *   verifiedOn (in the grid the verification was recorded in).
@@ -23,9 +24,10 @@ export type StoredRecord = Readonly<Record<string, unknown>>;
 
 export type CounterItemRef =
   | { gridId: string; kind: 'gauges' }
+  | { gridId: string; kind: 'women'; year: string }
   | { gridId: string; kind: 'month'; month: string };
 
-/** counter item id (`<gridId>|gauges` or `<gridId>|month|YYYY-MM`) → field → amount */
+/** counter item id (`<gridId>|gauges`, `<gridId>|women|YYYY`, `<gridId>|month|YYYY-MM`) → field → amount */
 export type Contributions = Map<string, Map<string, number>>;
 
 export const gaugeField = {
@@ -43,12 +45,19 @@ export const monthField = {
 } as const;
 
 export const itemId = (ref: CounterItemRef): string =>
-  ref.kind === 'gauges' ? `${ref.gridId}|gauges` : `${ref.gridId}|month|${ref.month}`;
+  ref.kind === 'gauges'
+    ? `${ref.gridId}|gauges`
+    : ref.kind === 'women'
+      ? `${ref.gridId}|women|${ref.year}`
+      : `${ref.gridId}|month|${ref.month}`;
 
 export function itemRef(id: string): CounterItemRef {
-  const [gridId, kind, month] = id.split('|');
-  if (!gridId || (kind !== 'gauges' && kind !== 'month')) throw new Error(`bad counter item id ${id}`);
-  return kind === 'gauges' ? { gridId, kind } : { gridId, kind, month: month as string };
+  const [gridId, kind, part] = id.split('|');
+  if (!gridId) throw new Error(`bad counter item id ${id}`);
+  if (kind === 'gauges') return { gridId, kind };
+  if (kind === 'women' && part) return { gridId, kind, year: part };
+  if (kind === 'month' && part) return { gridId, kind, month: part };
+  throw new Error(`bad counter item id ${id}`);
 }
 
 export class MalformedRecordError extends Error {}
@@ -94,10 +103,11 @@ export function contributions(record: StoredRecord | undefined): Contributions {
       const gauges = { gridId, kind: 'gauges' } as const;
       add(out, gauges, gaugeField.flow(flow), 1);
       if (str(record, 'sex') === 'female') {
+        const birthDate = date(record, 'birthDate');
         add(
           out,
-          gauges,
-          gaugeField.women(flow, record.maritalStatus === 'married', date(record, 'birthDate')),
+          { gridId, kind: 'women', year: birthDate.slice(0, 4) },
+          gaugeField.women(flow, record.maritalStatus === 'married', birthDate),
           1,
         );
       }

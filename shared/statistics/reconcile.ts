@@ -2,6 +2,7 @@ import {
   type Contributions,
   contributions,
   fieldsFor,
+  itemId,
   itemRef,
   MalformedRecordError,
   sum,
@@ -50,8 +51,9 @@ type Snapshot = Map<string, { fields: Map<string, number>; revision: number | un
 async function storedCounters(t: TenantContext, gridId: string): Promise<Snapshot> {
   const counters = counterRepository(t);
   const snapshot: Snapshot = new Map();
-  const gauges = await counters.gauges(gridId, true);
-  snapshot.set(`${gridId}|gauges`, gauges);
+  for (const item of await counters.gaugeItems(gridId, true)) {
+    snapshot.set(itemId(item.ref), { fields: item.fields, revision: item.revision });
+  }
   for (const m of await counters.months(gridId, '0000-01', '9999-12', true)) {
     snapshot.set(`${gridId}|month|${m.month}`, { fields: m.fields, revision: m.revision });
   }

@@ -8,7 +8,7 @@ import {
 import { type Contributions, type CounterItemRef, itemRef, sum } from '../domain/counters.js';
 import { documentClient, registryTableName } from './client.js';
 import { type ItemKey, keys, type TenantContext } from './keys.js';
-import { batchGet, queryAll } from './query.js';
+import { queryAll } from './query.js';
 
 /** DynamoDB's limit of items in one transaction. */
 const maxTransactionItems = 100;
@@ -24,7 +24,16 @@ export interface SourceChange {
 }
 
 export function counterKey(t: TenantContext, ref: CounterItemRef): ItemKey {
-  return ref.kind === 'gauges' ? keys.gridCounters(t, ref.gridId) : keys.gridMonth(t, ref.gridId, ref.month);
+  if (ref.kind === 'gauges') return keys.gridCounters(t, ref.gridId);
+  if (ref.kind === 'women') return keys.gridWomen(t, ref.gridId, ref.year);
+  return keys.gridMonth(t, ref.gridId, ref.month);
+}
+
+/** The counter item a stored gauge item is (by its sort key). */
+function gaugeRef(gridId: string, sk: string): CounterItemRef {
+  return sk.startsWith(keys.womenPrefix)
+    ? { gridId, kind: 'women', year: sk.slice(keys.womenPrefix.length) }
+    : { gridId, kind: 'gauges' };
 }
 
 const bookkeeping = new Set(['pk', 'sk', 'entity', 'tenantId', 'gridId', 'month', 'revision', 'updatedAt']);
@@ -174,25 +183,38 @@ export function counterRepository(t: TenantContext) {
   const db = documentClient();
   const table = registryTableName();
   return {
+    /** Every gauge item of a grid (people by flow and last-seen day; women by birth year). */
+    async gaugeItems(gridId: string, consistent = false) {
+      const items = await queryAll({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.gridPartition(t, gridId), ':sk': keys.gaugesPrefix },
+        ConsistentRead: consistent,
+      });
+      return items.map((it) => ({
+        ref: gaugeRef(gridId, it.sk as string),
+        fields: fieldsOf(it),
+        revision: it.revision as number,
+      }));
+    },
+
+    /** A grid's gauge fields, merged (what countersOn reads), and the main gauges item's revision. */
     async gauges(
       gridId: string,
       consistent = false,
     ): Promise<{ fields: Map<string, number>; revision: number | undefined }> {
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: keys.gridCounters(t, gridId), ConsistentRead: consistent }),
-      );
-      return { fields: fieldsOf(out.Item), revision: out.Item?.revision as number | undefined };
+      const fields = new Map<string, number>();
+      let revision: number | undefined;
+      for (const item of await this.gaugeItems(gridId, consistent)) {
+        for (const [f, n] of item.fields) fields.set(f, (fields.get(f) ?? 0) + n);
+        if (item.ref.kind === 'gauges') revision = item.revision;
+      }
+      return { fields, revision };
     },
 
     async gaugesOf(gridIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
-      const result = new Map<string, Map<string, number>>(gridIds.map((g) => [g, new Map()]));
-      for (const it of await batchGet(
-        table,
-        gridIds.map((g) => keys.gridCounters(t, g)),
-      )) {
-        result.set(it.gridId as string, fieldsOf(it));
-      }
-      return result;
+      const all = await Promise.all(gridIds.map(async (g) => [g, (await this.gauges(g)).fields] as const));
+      return new Map(all);
     },
 
     /** Month items of one grid between two months (inclusive), with their revisions. */

@@ -46,6 +46,14 @@ export const keys = {
     sk: 'IDNO',
   }),
   gridCounters: (t: TenantContext, gridId: string): ItemKey => ({ pk: gridPk(t, gridId), sk: 'COUNTERS' }),
+  /** Women of one birth year (see shared/domain/counters.ts): sorts under the `COUNTERS` prefix. */
+  gridWomen: (t: TenantContext, gridId: string, year: string): ItemKey => ({
+    pk: gridPk(t, gridId),
+    sk: `COUNTERS#WOMEN#${year}`,
+  }),
+  /** Every gauge item of a grid (`COUNTERS` and `COUNTERS#WOMEN#…`) begins with this. */
+  gaugesPrefix: 'COUNTERS',
+  womenPrefix: 'COUNTERS#WOMEN#',
   gridMonth: (t: TenantContext, gridId: string, month: string): ItemKey => ({
     pk: gridPk(t, gridId),
     sk: `MONTH#${month}`,

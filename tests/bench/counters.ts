@@ -78,7 +78,7 @@ export async function counterBurst(
       );
       for (const item of out.Items ?? []) {
         const sk = item.sk as string;
-        if (sk !== keys.gridCounters(tenant, gridId).sk && !sk.startsWith(keys.monthPrefix)) continue;
+        if (!sk.startsWith(keys.gaugesPrefix) && !sk.startsWith(keys.monthPrefix)) continue;
         counterItems++;
         counterWrites += Number(item.revision ?? 0);
       }

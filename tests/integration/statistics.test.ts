@@ -28,9 +28,10 @@ async function stored(w: World): Promise<Contributions> {
   const out: Contributions = new Map();
   const repo = counterRepository(w.principal);
   for (const gridId of w.grids) {
-    const g = await repo.gauges(gridId, true);
-    if (g.fields.size > 0)
-      out.set(itemId({ gridId, kind: 'gauges' }), new Map([...g.fields].filter(([, n]) => n !== 0)));
+    for (const item of await repo.gaugeItems(gridId, true)) {
+      const fields = new Map([...item.fields].filter(([, n]) => n !== 0));
+      if (fields.size > 0) out.set(itemId(item.ref), fields);
+    }
     for (const m of await repo.months(gridId, '0000-01', '9999-12', true)) {
       const fields = new Map([...m.fields].filter(([, n]) => n !== 0));
       if (fields.size > 0) out.set(itemId({ gridId, kind: 'month', month: m.month }), fields);

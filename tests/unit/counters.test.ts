@@ -21,8 +21,19 @@ type Fields = Record<string, number>;
 type Plain = Record<string, Fields>;
 
 /** A contributions map as a plain object, for readable comparisons. */
-const plain = (c: Contributions): Plain =>
-  Object.fromEntries([...c].map(([id, fields]) => [id, Object.fromEntries(fields)]));
+/**
+ * A contributions map as plain objects, with each grid's women-by-birth-year items folded into
+ * its gauges (the storage split is asserted on its own in 'women are stored by birth year').
+ */
+const plain = (c: Contributions): Plain => {
+  const out: Plain = {};
+  for (const [id, fields] of c) {
+    const ref = itemRef(id);
+    const key = ref.kind === 'women' ? itemId({ gridId: ref.gridId, kind: 'gauges' }) : id;
+    out[key] = { ...(out[key] ?? {}), ...Object.fromEntries(fields) };
+  }
+  return out;
+};
 
 const person = (over: Record<string, unknown> = {}): StoredRecord => ({
   entity: 'person',
@@ -47,9 +58,14 @@ const verification = (over: Record<string, unknown> = {}): StoredRecord => ({
   ...over,
 });
 
-/** The gauges of one grid from a contributions map (empty when there are none). */
+/** The gauge fields of one grid from a contributions map (gauges + women items, as stats read them). */
 const gaugesOf = (c: Contributions, gridId = 'g1'): ReadonlyMap<string, number> =>
-  c.get(itemId({ gridId, kind: 'gauges' })) ?? new Map();
+  new Map(
+    [...c].flatMap(([id, fields]) => {
+      const ref = itemRef(id);
+      return ref.gridId === gridId && ref.kind !== 'month' ? [...fields] : [];
+    }),
+  );
 
 /** The month items of a contributions map, as monthlyFlows takes them. */
 const monthsOf = (c: Contributions, gridId?: string) =>
@@ -59,6 +75,18 @@ const monthsOf = (c: Contributions, gridId?: string) =>
       ? [{ month: ref.month, fields }]
       : [];
   });
+
+describe('women are stored by birth year', () => {
+  it('in one item per grid and birth year, so no counter item grows without bound', () => {
+    const c = contributions(person({ birthDate: '1990-05-05' }));
+    expect(Object.fromEntries(c.get('g1|women|1990') ?? [])).toEqual({
+      'women|inflow|married|1990-05-05': 1,
+    });
+    expect([...(c.get('g1|gauges')?.keys() ?? [])].some((f) => f.startsWith('women|'))).toBe(false);
+    expect(itemRef('g1|women|1990')).toEqual({ gridId: 'g1', kind: 'women', year: '1990' });
+    expect(itemId({ gridId: 'g1', kind: 'women', year: '1990' })).toBe('g1|women|1990');
+  });
+});
 
 describe('item ids', () => {
   it('round-trip through itemId/itemRef', () => {
