@@ -62,6 +62,16 @@ export function itemRef(id: string): CounterItemRef {
 
 export class MalformedRecordError extends Error {}
 
+/**
+ * Women are stored in one item per grid and 5-year span of birth years (1990 = 1990–1994): at
+ * most 5 × 366 days × 2 flows × 2 = 7,320 fields (~250 KB), under DynamoDB's 400 KB item limit
+ * however many women a grid holds, while a batch touches only a handful of such items.
+ */
+export function womenBucketOf(birthDate: string): string {
+  const year = Number(birthDate.slice(0, 4));
+  return String(year - (year % 5)).padStart(4, '0');
+}
+
 /** The fields of one counter item in a contributions map, created empty if missing. */
 export function fieldsFor(c: Contributions, id: string): Map<string, number> {
   const existing = c.get(id);
@@ -106,7 +116,7 @@ export function contributions(record: StoredRecord | undefined): Contributions {
         const birthDate = date(record, 'birthDate');
         add(
           out,
-          { gridId, kind: 'women', year: birthDate.slice(0, 4) },
+          { gridId, kind: 'women', year: womenBucketOf(birthDate) },
           gaugeField.women(flow, record.maritalStatus === 'married', birthDate),
           1,
         );

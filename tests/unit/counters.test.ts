@@ -12,6 +12,7 @@ import {
   monthlyFlows,
   type StoredRecord,
   sum,
+  womenBucketOf,
   zeroCounters,
 } from '../../shared/domain/counters.js';
 import { addDays, addYears, ageOn, daysBetween, monthOf } from '../../shared/domain/dates.js';
@@ -23,7 +24,7 @@ type Plain = Record<string, Fields>;
 /** A contributions map as a plain object, for readable comparisons. */
 /**
  * A contributions map as plain objects, with each grid's women-by-birth-year items folded into
- * its gauges (the storage split is asserted on its own in 'women are stored by birth year').
+ * its gauges (the storage split is asserted on its own in 'women are stored by span of birth years').
  */
 const plain = (c: Contributions): Plain => {
   const out: Plain = {};
@@ -76,12 +77,15 @@ const monthsOf = (c: Contributions, gridId?: string) =>
       : [];
   });
 
-describe('women are stored by birth year', () => {
-  it('in one item per grid and birth year, so no counter item grows without bound', () => {
-    const c = contributions(person({ birthDate: '1990-05-05' }));
+describe('women are stored by span of birth years', () => {
+  it('in one item per grid and 5-year span of birth years, so no counter item grows without bound', () => {
+    const c = contributions(person({ birthDate: '1993-05-05' }));
     expect(Object.fromEntries(c.get('g1|women|1990') ?? [])).toEqual({
-      'women|inflow|married|1990-05-05': 1,
+      'women|inflow|married|1993-05-05': 1,
     });
+    expect(womenBucketOf('1995-01-01')).toBe('1995');
+    expect(womenBucketOf('1999-12-31')).toBe('1995');
+    expect(womenBucketOf('2000-02-29')).toBe('2000');
     expect([...(c.get('g1|gauges')?.keys() ?? [])].some((f) => f.startsWith('women|'))).toBe(false);
     expect(itemRef('g1|women|1990')).toEqual({ gridId: 'g1', kind: 'women', year: '1990' });
     expect(itemId({ gridId: 'g1', kind: 'women', year: '1990' })).toBe('g1|women|1990');
