@@ -45,6 +45,33 @@ export interface Person {
   updatedAt: string;
 }
 
+/** Every field of a person, in the contract's order (`closedOn`, ours, last). */
+export const personFields = [
+  'personId',
+  'cardNumber',
+  'idNumber',
+  'name',
+  'sex',
+  'birthDate',
+  'flow',
+  'gridId',
+  'address',
+  'arrivedOn',
+  'lastVerifiedOn',
+  'maritalStatus',
+  'phone',
+  'occupation',
+  'employer',
+  'originRegion',
+  'status',
+  'departedOn',
+  'departureReason',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'closedOn',
+] as const satisfies readonly (keyof Person)[];
+
 /** The day someone last proved to be here: the last verification, else the arrival. */
 export const lastSeenOn = (p: Pick<Person, 'lastVerifiedOn' | 'arrivedOn'>): string =>
   p.lastVerifiedOn ?? p.arrivedOn;

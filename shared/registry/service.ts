@@ -1,6 +1,6 @@
 import { todayIn } from '../domain/dates.js';
 import { maskIdNumber, maskPhone, parseIdNumber } from '../domain/id-number.js';
-import { LifecycleError, type Person, register, type Transition } from '../domain/person.js';
+import { LifecycleError, type Person, personFields, register, type Transition } from '../domain/person.js';
 import type { Tenant } from '../domain/tenant.js';
 import { inScope, type Principal } from '../http/principal.js';
 import { type FieldError, HttpProblem, problems } from '../http/problem.js';
@@ -91,32 +91,8 @@ const duplicate = (personId: string) =>
 
 export const actorOf = (p: Principal) => ({ keyId: p.keyId, name: p.keyName });
 
-/** What a caller may see of a person: viewers never see identifiers; lists show them to admin/office only. */
-/** The contract's person fields, in the contract's order: nothing internal (hashes, closedOn) leaves. */
-const contractFields = [
-  'personId',
-  'cardNumber',
-  'idNumber',
-  'name',
-  'sex',
-  'birthDate',
-  'flow',
-  'gridId',
-  'address',
-  'arrivedOn',
-  'lastVerifiedOn',
-  'maritalStatus',
-  'phone',
-  'occupation',
-  'employer',
-  'originRegion',
-  'status',
-  'departedOn',
-  'departureReason',
-  'version',
-  'createdAt',
-  'updatedAt',
-] as const satisfies readonly (keyof Person)[];
+/** The contract's person fields: nothing internal (hashes, closedOn) leaves. */
+const contractFields = personFields.filter((f) => f !== 'closedOn');
 
 /** What a caller may see of a person: viewers never see identifiers; lists show them to admin/office only. */
 export function personView(p: Person, principal: Principal, inList: boolean): Record<string, unknown> {

@@ -1,9 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  GetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type Contributions, type CounterItemRef, itemRef, sum } from '../domain/counters.js';
 import { documentClient, registryTableName } from './client.js';
@@ -178,9 +178,20 @@ function transactionFor(changes: readonly SourceChange[]) {
   return { input: { TransactItems: items } as TransactWriteCommandInput, markerIndex, counterItems };
 }
 
+/** A conditional update: false if the item changed since it was read, or is busy in a transaction. */
+async function updateIfUnchanged(input: UpdateCommandInput): Promise<boolean> {
+  try {
+    await documentClient().send(new UpdateCommand(input));
+    return true;
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'ConditionalCheckFailedException' || name === 'TransactionConflictException') return false;
+    throw error;
+  }
+}
+
 /** Read side of the counters, bound to one tenant. */
 export function counterRepository(t: TenantContext) {
-  const db = documentClient();
   const table = registryTableName();
   return {
     /** Every gauge item of a grid (people by flow and last-seen day; women by birth year). */
@@ -246,26 +257,14 @@ export function counterRepository(t: TenantContext) {
       zeroFields.forEach((f, i) => {
         names[`#z${i}`] = f;
       });
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: counterKey(t, ref),
-            UpdateExpression: `REMOVE ${zeroFields.map((_, i) => `#z${i}`).join(', ')}`,
-            ConditionExpression: '#revision = :rev',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':rev': revision },
-          }),
-        );
-        return true;
-      } catch (error) {
-        // Changed since it was read, or busy in a transaction: leave it to the next run.
-        if (
-          ['ConditionalCheckFailedException', 'TransactionConflictException'].includes((error as Error).name)
-        )
-          return false;
-        throw error;
-      }
+      return updateIfUnchanged({
+        TableName: table,
+        Key: counterKey(t, ref),
+        UpdateExpression: `REMOVE ${zeroFields.map((_, i) => `#z${i}`).join(', ')}`,
+        ConditionExpression: '#revision = :rev',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':rev': revision },
+      });
     },
 
     /** Repair one counter item by ADDing the difference, only if nobody changed it since it was read. */
@@ -274,17 +273,7 @@ export function counterRepository(t: TenantContext) {
       difference: ReadonlyMap<string, number>,
       revision: number | undefined,
     ): Promise<boolean> {
-      try {
-        await db.send(new UpdateCommand(counterUpdate(t, ref, difference, { revision })));
-        return true;
-      } catch (error) {
-        // Changed since it was read, or busy in a transaction: leave it to the next run.
-        if (
-          ['ConditionalCheckFailedException', 'TransactionConflictException'].includes((error as Error).name)
-        )
-          return false;
-        throw error;
-      }
+      return updateIfUnchanged(counterUpdate(t, ref, difference, { revision }));
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { lastSeenOn, type Person, type Transition } from '../domain/person.js';
+import { lastSeenOn, type Person, personFields, type Transition } from '../domain/person.js';
 import { newId } from '../ids.js';
 import { documentClient, registryTableName } from './client.js';
 import { registryIndexes } from './definition.js';
@@ -47,32 +47,6 @@ export class DuplicateIdNumberError extends Error {
     super('an active registration with this ID number exists');
   }
 }
-
-const personFields: readonly (keyof Person)[] = [
-  'personId',
-  'cardNumber',
-  'idNumber',
-  'name',
-  'sex',
-  'birthDate',
-  'flow',
-  'gridId',
-  'address',
-  'arrivedOn',
-  'lastVerifiedOn',
-  'maritalStatus',
-  'phone',
-  'occupation',
-  'employer',
-  'originRegion',
-  'status',
-  'departedOn',
-  'departureReason',
-  'closedOn',
-  'version',
-  'createdAt',
-  'updatedAt',
-];
 
 export function personFromItem(item: Record<string, unknown>): Person {
   const p = {} as Record<string, unknown>;
