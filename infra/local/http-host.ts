@@ -5,6 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewayRequestAuthorizerEventV2,
 } from 'aws-lambda';
+import { HttpProblem } from '../../shared/http/problem.js';
 import {
   apiThrottle,
   defaultRoute,
@@ -89,13 +90,8 @@ export class HttpHost {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
       // API Gateway rejects an unparseable request target before any route: a 400, never a 5xx.
-      const body = JSON.stringify({
-        type: 'https://township-registry.example/problems/bad-request',
-        title: 'Bad Request',
-        status: 400,
-        detail: 'The request target is not a valid URL path.',
-      });
-      send(res, 400, { 'content-type': 'application/problem+json' }, body);
+      const problem = new HttpProblem(400, 'The request target is not a valid URL path.');
+      send(res, 400, { 'content-type': 'application/problem+json' }, JSON.stringify(problem.body()));
       this.options.log?.(`${req.method} (invalid target) 400 ${requestId}`);
       return;
     }
@@ -108,12 +104,7 @@ export class HttpHost {
         res,
         429,
         { 'content-type': 'application/problem+json', 'retry-after': '1' },
-        JSON.stringify({
-          type: 'https://township-registry.example/problems/too-many-requests',
-          title: 'Too Many Requests',
-          status: 429,
-          detail: 'The API is throttled; retry after a short pause.',
-        }),
+        JSON.stringify(new HttpProblem(429, 'The API is throttled; retry after a short pause.').body()),
       );
       return finish(429);
     }

@@ -1,13 +1,13 @@
 import { schedules } from '../../shared/streams.js';
 import { dynamoAnswers } from './dynamodb.js';
-import { lambdaContext, loadHandler } from './handlers.js';
+import { runScheduled } from './handlers.js';
 import { scheduledEvent } from './scheduler.js';
 import { localSettings, useLocalStack } from './settings.js';
 
 /**
  * `npm run job -- <name> [json-input]`: run one scheduled handler once, now, against the
- * running local stack (same PORT / DYNAMODB_PORT / DATA_DIR settings as `npm start`). A handler
- * that reports `complete: false` (time budget spent) is invoked again until it completes.
+ * running local stack (same PORT / DYNAMODB_PORT / DATA_DIR settings as `npm start`). A resumable
+ * job that reports `complete: false` (time budget spent) is invoked again until it completes.
  */
 async function main(): Promise<number> {
   const [name, rawInput] = process.argv.slice(2);
@@ -23,16 +23,12 @@ async function main(): Promise<number> {
   }
   useLocalStack(settings);
   const input = rawInput ? (JSON.parse(rawInput) as Record<string, unknown>) : {};
-  const handler = await loadHandler(schedule.entry);
   // One event for the whole pass: continuations carry on the same run, as on AWS.
   const event = scheduledEvent({ ...schedule, input: { ...schedule.input, ...input } }, new Date());
-  for (let round = 1; ; round++) {
-    const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as {
-      complete?: boolean;
-    };
-    console.log(JSON.stringify({ job: schedule.name, round, result }, null, 2));
-    if (result?.complete !== false) return 0;
-  }
+  await runScheduled(schedule, event, (round, result) =>
+    console.log(JSON.stringify({ job: schedule.name, round, result }, null, 2)),
+  );
+  return 0;
 }
 
 main().then(

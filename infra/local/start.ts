@@ -3,7 +3,7 @@ import { schedules, statisticsSubscription } from '../../shared/streams.js';
 import { registryTableName } from '../../shared/table/client.js';
 import { tables } from '../../shared/table/definition.js';
 import { ensureDynamoDbLocal, ensureTables, localDynamoClient } from './dynamodb.js';
-import { lambdaContext, loadHandler } from './handlers.js';
+import { loadHandler, runScheduled } from './handlers.js';
 import { HttpHost } from './http-host.js';
 import { Scheduler } from './scheduler.js';
 import { localSettings, useLocalStack } from './settings.js';
@@ -71,15 +71,10 @@ async function main(): Promise<void> {
   const scheduler = new Scheduler({
     schedules,
     invoke: async (schedule, event) => {
-      const handler = await loadHandler(schedule.entry);
       log(`schedule ${schedule.name}: running`);
-      for (;;) {
-        const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as {
-          complete?: boolean;
-        };
-        log(`schedule ${schedule.name}: ${summary(result)}`);
-        if (!schedule.resumable || result?.complete !== false) break;
-      }
+      await runScheduled(schedule, event, (_round, result) =>
+        log(`schedule ${schedule.name}: ${summary(result)}`),
+      );
     },
     log,
   });

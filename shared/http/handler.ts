@@ -17,13 +17,7 @@ import { deploymentKeys } from '../secrets.js';
 import { dynamoClient, idempotencyTableName } from '../table/client.js';
 import { fromAuthorizerContext, type Principal } from './principal.js';
 import { type FieldError, HttpProblem, problems } from './problem.js';
-import {
-  defaultRoute,
-  findRoute,
-  type HttpFunctionName,
-  matchRoute,
-  type RouteDefinition,
-} from './routes.js';
+import { defaultRoute, findRoute, type HttpFunctionName, matchRoute } from './routes.js';
 
 export const maxBodyBytes = 256 * 1024;
 /** No body of this API nests more than a few levels; anything deeper is refused before use. */
@@ -299,5 +293,3 @@ export function httpHandler(fn: HttpFunctionName, impls: Record<string, AnyImpl>
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics));
 }
-
-export type { RouteDefinition };

@@ -46,8 +46,3 @@ export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined):
 export function inScope(p: Principal, gridId: string): boolean {
   return p.gridIds === undefined || p.gridIds.includes(gridId);
 }
-
-/** Admin and office see raw identifiers on single reads; viewers never; lists mask for all but admin/office. */
-export function seesIdentifiers(p: Principal): boolean {
-  return p.role === 'admin' || p.role === 'office';
-}

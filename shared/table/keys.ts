@@ -114,10 +114,8 @@ export const indexKeys = {
   byGridStatus: (t: TenantContext, gridId: string, status: string): string =>
     `${gridPk(t, gridId)}#STATUS#${status}`,
   byIdNumber: (t: TenantContext, idHash: string): string => `${tenantPk(t)}#IDNO#${idHash}`,
-  gridSkOf: (personId: string): string => `PERSON#${personId}`,
   /** Every person's gridSk sorts above this, every event's below. */
   gridPeopleStart: 'PERSON#',
-  gridEventsStart: 'EVENT#',
   due: (t: TenantContext, shard: number): string => duePartition(t, shard),
   /** Everything last seen strictly before `day` sorts below this bound. */
   dueBefore: (day: string): string => `${day}#`,

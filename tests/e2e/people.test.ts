@@ -259,8 +259,19 @@ describe('reading people', () => {
     const page = await call('GET', `/v1/people?gridId=${g}&limit=1`, { key: ws2.adminKey });
     const cursor = encodeURIComponent(page.body.nextCursor);
     const stolen = await call('GET', `/v1/people?gridId=${g}&limit=1&cursor=${cursor}`, { key: ws.adminKey });
-    expect([400, 404]).toContain(stolen.status);
+    // The grid is not the other tenant's: 404 before the cursor is even read.
+    expectProblem(stolen, 404);
     expectProblem(await call('GET', `/v1/people?limit=1&cursor=${cursor}`, { key: ws.adminKey }), 400);
+    // Only the tenant differs: the same query, another tenant's key — refused.
+    const allPage = await call('GET', '/v1/people?limit=1', { key: ws2.adminKey });
+    expect(allPage.body.nextCursor).toEqual(expect.any(String));
+    const sameQuery = encodeURIComponent(allPage.body.nextCursor);
+    const crossTenant = await call('GET', `/v1/people?limit=1&cursor=${sameQuery}`, { key: ws.adminKey });
+    expectProblem(crossTenant, 400);
+    expect(crossTenant.body.errors[0].path).toBe('cursor');
+    expect((await call('GET', `/v1/people?limit=1&cursor=${sameQuery}`, { key: ws2.adminKey })).status).toBe(
+      200,
+    );
     expectProblem(
       await call('GET', `/v1/people?gridId=${g}&status=active&cursor=${cursor}`, { key: ws2.adminKey }),
       400,

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { localDynamoClient } from '../../infra/local/dynamodb.js';
 import { seedCommunity, seedNumbers } from '../../infra/local/seed-data.js';
 import { addDays, monthOf, todayIn } from '../../shared/domain/dates.js';
+import { registryTable } from '../../shared/table/definition.js';
 import { keys } from '../../shared/table/keys.js';
 import { idNumberFor } from '../support/people.js';
 import { call, eventually, signUp, type Workspace } from './support/api.js';
@@ -244,16 +245,10 @@ describe('scheduled jobs via npm run job', () => {
     );
 
     // Corrupt the counters behind the platform's back.
-    const db = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: `http://127.0.0.1:${inject('dynamoPort')}`,
-        region: 'local',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      }),
-    );
+    const db = DynamoDBDocumentClient.from(localDynamoClient(`http://127.0.0.1:${inject('dynamoPort')}`));
     await db.send(
       new UpdateCommand({
-        TableName: 'RegistryTable',
+        TableName: registryTable.name,
         Key: keys.gridCounters(township, g),
         UpdateExpression: 'ADD #f :n',
         ExpressionAttributeNames: { '#f': 'flow|outflow' },

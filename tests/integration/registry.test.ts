@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,6 +11,7 @@ import { toAuthorizerContext } from '../../shared/http/principal.js';
 import { newId } from '../../shared/ids.js';
 import { documentClient } from '../../shared/table/client.js';
 import { DuplicateIdNumberError, personRepository, StaleWriteError } from '../../shared/table/people.js';
+import { testDynamoClient } from './support/dynamo.js';
 import { world } from './support/world.js';
 
 type World = Awaited<ReturnType<typeof world>>;
@@ -76,11 +77,7 @@ describe('person repository', () => {
       );
     }
     // No partial writes: no person item and no history entry with the racers' card number.
-    const scan = await new DynamoDBClient({
-      endpoint: w.tables.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    }).send(
+    const scan = await testDynamoClient().send(
       new ScanCommand({
         TableName: w.tables.registry,
         FilterExpression: 'cardNumber = :c',

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startWatchdog } from '../../infra/local/watchdog.js';
 import { freePort } from './ports.js';
 
 /** An unref'd pause: a pending one never keeps the test runner alive. */
@@ -77,7 +78,12 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const watchdog = startWatchdog(child, keepDataDir ? undefined : dataDir);
+  // If this process dies without stopping the stack, the stack is stopped (and stops its
+  // DynamoDB Local itself), and a temp DATA_DIR removed.
+  const watchdog = startWatchdog(child, {
+    graceSeconds: 20,
+    ...(keepDataDir ? {} : { removeAfter: dataDir }),
+  });
 
   const readLog = () => {
     try {
@@ -165,29 +171,5 @@ function isRunning(pid: number, marker: string): boolean {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(marker);
   } catch {
     return false;
-  }
-}
-
-/**
- * A detached `sh` loop that SIGTERMs the stack if this bench process dies without stopping it
- * (SIGKILL, a crash) — the stack then stops its DynamoDB Local itself — and removes DATA_DIR.
- * Ends with either process.
- */
-function startWatchdog(child: ChildProcess, dataDir: string | undefined): ChildProcess | undefined {
-  if (process.platform === 'win32' || child.pid === undefined) return undefined;
-  const script = [
-    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done`,
-    `kill -0 ${child.pid} 2>/dev/null || exit 0`,
-    `kill -TERM ${child.pid} 2>/dev/null`,
-    `i=0; while kill -0 ${child.pid} 2>/dev/null && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done`,
-    `kill -KILL ${child.pid} 2>/dev/null; sleep 4; ${dataDir ? `rm -rf '${dataDir}'; ` : ''}exit 0`,
-  ].join('\n');
-  try {
-    const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
-    watchdog.on('error', () => undefined);
-    watchdog.unref();
-    return watchdog;
-  } catch {
-    return undefined;
   }
 }

@@ -1,16 +1,17 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Person } from '../../shared/domain/person.js';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor.js';
 import {
   type AuthorizerContext,
   fromAuthorizerContext,
   inScope,
   type Principal,
-  seesIdentifiers,
   toAuthorizerContext,
 } from '../../shared/http/principal.js';
 import { HttpProblem } from '../../shared/http/problem.js';
 import { roles } from '../../shared/http/routes.js';
+import { personView } from '../../shared/registry/service.js';
 import { type DeploymentKeys, deploymentKeys } from '../../shared/secrets.js';
 
 describe('cursor', () => {
@@ -215,7 +216,15 @@ describe('principal', () => {
     expect(inScope(back, 'g_10')).toBe(false);
   });
 
-  it('only admin and office see identifiers', () => {
-    expect(roles.filter((role) => seesIdentifiers(principal({ role })))).toEqual(['admin', 'office']);
+  it('only admin and office see identifiers in lists; viewers never; grid keys on single reads', () => {
+    const person = { idNumber: '11010519491231002X', phone: '13812345678' } as Person;
+    const raw = (role: Principal['role'], inList: boolean) =>
+      personView(person, principal({ role }), inList).idNumber === person.idNumber;
+    expect(roles.filter((role) => raw(role, true))).toEqual(['admin', 'office']);
+    expect(roles.filter((role) => raw(role, false))).toEqual(['admin', 'office', 'grid']);
+    expect(personView(person, principal({ role: 'viewer' }), false)).toMatchObject({
+      idNumber: '110105********002X',
+      phone: '138****5678',
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../../infra/local/dynamodb.js';
 import { checkCharacter } from '../../../shared/domain/id-number.js';
 import { idempotencyTable, registryIndexes, registryTable } from '../../../shared/table/definition.js';
 
@@ -23,11 +24,7 @@ export function personalDataIn(text: string): string[] {
  */
 export async function scanForPersonalData(dynamoEndpoint: string, logText: string): Promise<string[]> {
   const findings = personalDataIn(logText).map((f) => `log: ${f}`);
-  const client = new DynamoDBClient({
-    endpoint: dynamoEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(dynamoEndpoint);
   const keyAttributes = new Set<string>([registryTable.partitionKey, registryTable.sortKey]);
   for (const index of Object.values(registryIndexes)) {
     keyAttributes.add(index.partitionKey);
