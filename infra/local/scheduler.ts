@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
+import { Cron } from 'croner';
 import type { ScheduleDefinition } from '../../shared/streams.js';
 
 export type ScheduleInput = ScheduleDefinition['input'];
@@ -41,99 +42,19 @@ export function scheduledEvent(schedule: ScheduleDefinition, time: Date): LocalS
   };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-/** The wall-clock time of instant `ms` in `timeZone`. */
-function wallTime(ms: number, timeZone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour! % 24,
-    minute: parts.minute!,
-    second: parts.second!,
-  };
-}
-
-/** `timeZone`'s offset from UTC at instant `ms`, in ms (Asia/Shanghai: +8 h). */
-function offsetAt(ms: number, timeZone: string): number {
-  const w = wallTime(ms, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-const DAY_MS = 86_400_000;
-
 /**
- * The instant of local time y-m-d h:mi in `timeZone`. A time that happens twice (clocks going
- * back) maps to its first occurrence; a time that does not exist (clocks going forward) to the
- * instant the same distance after the gap's start (02:30 in a 02:00→03:00 gap → 03:30).
+ * The first daily run of `schedule` strictly after `after`: `at` local time in `timeZone`, as
+ * computed by croner (cron `minute hour * * *`). Across DST changes croner follows Vixie cron for
+ * such fixed-time jobs: a local time that happens twice (clocks going back) runs once, at its
+ * first occurrence; one that does not exist (clocks going forward) runs at the first valid time
+ * after the gap, on the same day (02:30 in a 02:00→03:00 gap → 03:00).
  */
-export function zonedTimeToInstant(
-  timeZone: string,
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-): Date {
-  const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute);
-  const before = offsetAt(wallAsUtc - DAY_MS, timeZone);
-  const offsets = new Set([before, offsetAt(wallAsUtc, timeZone), offsetAt(wallAsUtc + DAY_MS, timeZone)]);
-  const valid = [...offsets].map((o) => wallAsUtc - o).filter((t) => offsetAt(t, timeZone) === wallAsUtc - t);
-  if (valid.length > 0) return new Date(Math.min(...valid));
-  return new Date(wallAsUtc - before);
-}
-
-/** The first daily run of `schedule` strictly after `after`. */
 export function nextRunAt(schedule: Pick<ScheduleDefinition, 'at' | 'timeZone'>, after: Date): Date {
   const { hour, minute } = schedule.at;
-  const local = wallTime(after.getTime(), schedule.timeZone);
-  // Walk local calendar days from the day `after` falls on (UTC arithmetic on the date only).
-  for (let i = 0; i < 4; i++) {
-    const d = new Date(Date.UTC(local.year, local.month - 1, local.day + i));
-    const candidate = zonedTimeToInstant(
-      schedule.timeZone,
-      d.getUTCFullYear(),
-      d.getUTCMonth() + 1,
-      d.getUTCDate(),
-      hour,
-      minute,
-    );
-    if (candidate.getTime() > after.getTime()) return candidate;
-  }
-  throw new Error(`no next run found for ${hour}:${minute} in ${schedule.timeZone}`);
+  const cron = new Cron(`${minute} ${hour} * * *`, { timezone: schedule.timeZone, paused: true });
+  const next = cron.nextRun(after);
+  if (!next) throw new Error(`no next run found for ${hour}:${minute} in ${schedule.timeZone}`);
+  return next;
 }
 
 interface ScheduleState {

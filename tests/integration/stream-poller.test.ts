@@ -12,7 +12,9 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables } from '../../infra/local/dynamodb.js';
-import { type DeadLetter, type StreamHandler, StreamPoller } from '../../infra/local/stream-poller.js';
+import type { DeadLetter } from '../../infra/local/stream/dead-letters.js';
+import type { StreamHandler } from '../../infra/local/stream/delivery.js';
+import { StreamPoller } from '../../infra/local/stream/poller.js';
 import type { StreamSubscription } from '../../shared/streams.js';
 import { registryTable } from '../../shared/table/definition.js';
 import { testDynamoClient, testEndpoint, uniqueTableName } from './support/dynamo.js';

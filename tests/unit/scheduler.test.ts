@@ -4,7 +4,6 @@ import {
   nextRunAt,
   Scheduler,
   scheduledEvent,
-  zonedTimeToInstant,
 } from '../../infra/local/scheduler.js';
 import { type ScheduleDefinition, schedules } from '../../shared/streams.js';
 
@@ -66,14 +65,22 @@ describe('nextRunAt', () => {
     expect(iso(nextRunAt(s, new Date('2024-10-26T22:30:00Z')))).toBe('2024-10-27T23:30:00.000Z');
   });
 
-  it('Europe/Berlin: a skipped local time runs after the gap, a repeated one runs once', () => {
+  it('Europe/Berlin: a skipped local time runs right after the gap, a repeated one runs once', () => {
     const skipped = schedule({ hour: 2, minute: 30 }, 'Europe/Berlin');
-    // 02:30 does not exist on 2024-03-31: it runs at 03:30 CEST (01:30Z).
-    expect(iso(nextRunAt(skipped, new Date('2024-03-30T12:00:00Z')))).toBe('2024-03-31T01:30:00.000Z');
+    // 02:30 does not exist on 2024-03-31 (02:00 → 03:00): it runs when the gap ends, 03:00 CEST (01:00Z),
+    // as Vixie cron does for fixed-time jobs; the next day is back to 02:30 CEST.
+    const inGap = nextRunAt(skipped, new Date('2024-03-30T12:00:00Z'));
+    expect(iso(inGap)).toBe('2024-03-31T01:00:00.000Z');
+    expect(iso(nextRunAt(skipped, inGap))).toBe('2024-04-01T00:30:00.000Z');
+    expect(
+      iso(nextRunAt(schedule({ hour: 2, minute: 59 }, 'Europe/Berlin'), new Date('2024-03-30T12:00:00Z'))),
+    ).toBe('2024-03-31T01:00:00.000Z');
     // 02:30 happens twice on 2024-10-27: first occurrence (CEST, 00:30Z), then not again that day.
     const first = nextRunAt(skipped, new Date('2024-10-26T12:00:00Z'));
     expect(iso(first)).toBe('2024-10-27T00:30:00.000Z');
     expect(iso(nextRunAt(skipped, first))).toBe('2024-10-28T01:30:00.000Z');
+    // Asked between the two occurrences: the second one is not a new run.
+    expect(iso(nextRunAt(skipped, new Date('2024-10-27T01:00:00Z')))).toBe('2024-10-28T01:30:00.000Z');
   });
 
   it('America/New_York and a half-hour zone', () => {
@@ -85,9 +92,63 @@ describe('nextRunAt', () => {
     ).toBe('2024-05-01T19:00:00.000Z');
   });
 
-  it('zonedTimeToInstant converts local wall time', () => {
-    expect(iso(zonedTimeToInstant('Asia/Shanghai', 2024, 1, 1, 0, 0))).toBe('2023-12-31T16:00:00.000Z');
-    expect(iso(zonedTimeToInstant('UTC', 2024, 1, 1, 0, 0))).toBe('2024-01-01T00:00:00.000Z');
+  it('America/New_York: a time in the spring gap and a repeated time in the fall', () => {
+    const s = schedule({ hour: 2, minute: 30 }, 'America/New_York');
+    // 2024-03-10 02:00 EST → 03:00 EDT: runs at 03:00 EDT (07:00Z).
+    expect(iso(nextRunAt(s, new Date('2024-03-09T12:00:00Z')))).toBe('2024-03-10T07:00:00.000Z');
+    const repeated = schedule({ hour: 1, minute: 30 }, 'America/New_York');
+    // 2024-11-03 01:30 happens at 05:30Z (EDT) and 06:30Z (EST): once, the first time.
+    const first = nextRunAt(repeated, new Date('2024-11-02T12:00:00Z'));
+    expect(iso(first)).toBe('2024-11-03T05:30:00.000Z');
+    expect(iso(nextRunAt(repeated, first))).toBe('2024-11-04T06:30:00.000Z');
+  });
+
+  it.each([
+    ['Asia/Shanghai', 0, 30],
+    ['UTC', 0, 0],
+    ['Europe/Berlin', 0, 30],
+    ['Europe/Berlin', 2, 30],
+    ['America/New_York', 2, 30],
+    ['Australia/Lord_Howe', 2, 15], // DST moves the clock by 30 minutes
+    ['Asia/Kolkata', 23, 59],
+  ])('%s %d:%d runs exactly once on every local day of 2024', (timeZone, hour, minute) => {
+    const s = schedule({ hour, minute }, timeZone);
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    const wall = (d: Date) => {
+      const p = Object.fromEntries(local.formatToParts(d).map((x) => [x.type, x.value]));
+      return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+    };
+    const expected = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+    const days: string[] = [];
+    const offTime: string[] = [];
+    let at = nextRunAt(s, new Date('2023-12-31T00:00:00Z'));
+    while (wall(at).date < '2024-01-01') at = nextRunAt(s, at);
+    for (; wall(at).date < '2025-01-01'; at = nextRunAt(s, at)) {
+      const w = wall(at);
+      days.push(w.date);
+      if (w.time !== expected) offTime.push(`${w.date} ${w.time}`);
+    }
+    expect(days).toHaveLength(366);
+    expect(new Set(days).size).toBe(366);
+    // Only on a spring-forward day, when the time falls in the gap, is the run at another local time.
+    const gapDays = {
+      'Europe/Berlin 2:30': ['2024-03-31 03:00'],
+      'America/New_York 2:30': ['2024-03-10 03:00'],
+      'Australia/Lord_Howe 2:15': ['2024-10-06 02:30'],
+    } as Record<string, string[]>;
+    expect(offTime).toEqual(gapDays[`${timeZone} ${hour}:${minute}`] ?? []);
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(() => nextRunAt(schedule({ hour: 0, minute: 30 }, 'Mars/Olympus_Mons'), new Date())).toThrow();
   });
 });
 
@@ -185,6 +246,31 @@ describe('Scheduler', () => {
     expect(clock.pending()).toBe(0);
     await clock.advance(7 * 24 * 3_600_000);
     expect(calls).toHaveLength(3);
+  });
+
+  it('keeps firing at local time through a DST change (Europe/Berlin, spring forward)', async () => {
+    const clock = fakeTime('2024-03-29T12:00:00Z');
+    const times: string[] = [];
+    const scheduler = new Scheduler({
+      schedules: [schedule({ hour: 0, minute: 30 }, 'Europe/Berlin')],
+      invoke: async (_s, event) => {
+        times.push(event.time);
+      },
+      now: clock.now,
+      setTimer: clock.setTimer,
+      clearTimer: clock.clearTimer,
+    });
+    scheduler.start();
+    await clock.advance(4 * 24 * 3_600_000);
+    // 00:30 CET (+1) until 2024-03-31 02:00, then 00:30 CEST (+2).
+    expect(times).toEqual([
+      '2024-03-29T23:30:00Z',
+      '2024-03-30T23:30:00Z',
+      '2024-03-31T22:30:00Z',
+      '2024-04-01T22:30:00Z',
+    ]);
+    expect(scheduler.nextRuns()).toEqual({ 'test-job': new Date('2024-04-02T22:30:00Z') });
+    await scheduler.stop();
   });
 
   it('logs a failing run and keeps the schedule going', async () => {
