@@ -17,16 +17,19 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { env, metricNames, metricsNamespace, serviceName } from '../shared/config.js';
-import { defaultRoute, type HttpFunctionName, httpFunctions, routes } from '../shared/http/routes.js';
 import {
-  authorizerEntry,
-  type ScheduleDefinition,
-  type StreamSubscription,
+  apiThrottle,
+  authorizer as authorizerDefinition,
+  defaultRoute,
+  httpFunctions,
+  routes,
   schedules,
-  statisticsSubscription,
-} from '../shared/streams.js';
-import { idempotencyTable, registryTable, tables } from '../shared/table/definition.js';
+  streamSubscriptions,
+  tables,
+} from '../shared/app/index.js';
+import { env, metricNames, metricsNamespace, serviceName } from '../shared/platform/config.js';
+import type { ScheduleDefinition, StreamSubscription, TableAccess } from '../shared/platform/module.js';
+import { idempotencyTable, registryTable } from '../shared/platform/table/definition.js';
 import { acknowledge } from './constructs/nag.js';
 import {
   authorizerTimeout,
@@ -44,18 +47,14 @@ export interface RegistryStackProps extends StackProps {
   requireSignupToken?: boolean;
 }
 
-/** Default-stage throttling of the HTTP API (per account and region limits still apply on top). */
-export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
 /** How long API Gateway caches an authorizer answer per Authorization header (also the revocation delay). */
-export const authorizerCacheTtl = Duration.seconds(30);
-
-type TableAccess = 'none' | 'read' | 'readWrite';
+export const authorizerCacheTtl = Duration.seconds(authorizerDefinition.cacheTtlSeconds);
 
 const reason = {
   streamStar:
     'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) and dynamodb:ListStreams (added by the DynamoDB event source to find the stream) do not support resource-level permissions, so IAM requires Resource "*".',
   xray: 'X-Ray PutTraceSegments/PutTelemetryRecords (added by tracing: ACTIVE) do not support resource-level permissions, so IAM requires Resource "*".',
-  gsi: 'The /index/* wildcard is scoped to this one table ARN: it covers only the registry table’s own GSIs, all of which are declared in shared/table/definition.ts and read through Query.',
+  gsi: 'The /index/* wildcard is scoped to this one table ARN: it covers only the registry table’s own GSIs, all of which are declared in shared/platform/table/definition.ts and read through Query.',
   syncInvoked:
     'Invoked synchronously by API Gateway; a Lambda DeadLetterConfig only applies to asynchronous invocations. Failures return to the caller as problem+json and are counted by the API 5xx alarm.',
   esmInvoked:
@@ -67,7 +66,7 @@ const reason = {
   noTokenRotation:
     'The sign-up token is a shared invitation secret handed to township operators out of band; rotation is an operator decision (rotate by putting a new value), an automatic rotation would invalidate tokens already handed out without telling anyone.',
   publicRoute:
-    'Public by design in the route table (shared/http/routes.ts): readiness, the OpenAPI document and sign-up must work without an API key. Sign-up can be gated by the sign-up token and is throttled at the stage.',
+    'Public by design in the route table (shared/app): readiness, the OpenAPI document and sign-up must work without an API key. Sign-up can be gated by the sign-up token and is throttled at the stage.',
   defaultRoute:
     '$default only answers unmatched requests with problem+json 404/405 from the platform function (no table access); it has to run without an Authorization header to do that.',
 };
@@ -80,9 +79,9 @@ const reason = {
 export class RegistryStack extends Stack {
   readonly stage: string;
   readonly tables: ReadonlyMap<string, dynamodb.Table>;
-  readonly httpFunctions: Readonly<Record<HttpFunctionName, RegistryFunction>>;
+  readonly httpFunctions: ReadonlyMap<string, RegistryFunction>;
   readonly authorizerFunction: RegistryFunction;
-  readonly statisticsFunction: RegistryFunction;
+  readonly streamFunctions: ReadonlyMap<string, RegistryFunction>;
   readonly scheduleFunctions: ReadonlyMap<string, RegistryFunction>;
   readonly api: apigw.HttpApi;
   readonly apiStage: apigw.HttpStage;
@@ -201,14 +200,11 @@ export class RegistryStack extends Stack {
     };
 
     // HTTP: one function per route group.
-    const http = {} as Record<HttpFunctionName, RegistryFunction>;
-    for (const [name, def] of Object.entries(httpFunctions) as [
-      HttpFunctionName,
-      (typeof httpFunctions)[HttpFunctionName],
-    ][]) {
+    const http = new Map<string, RegistryFunction>();
+    for (const def of httpFunctions) {
       const access: TableAccess = def.tableAccess;
       const made = makeFunction(
-        `Http${pascal(name)}`,
+        `Http${pascal(def.name)}`,
         { entry: def.entry, description: `HTTP: ${def.description}`, timeout: httpTimeout },
         access,
       );
@@ -218,11 +214,12 @@ export class RegistryStack extends Stack {
         made.fn.addEnvironment(env.idempotencyTable, idempotency.tableName);
         idempotency.grantReadWriteData(made.fn);
       }
-      http[name] = made;
+      http.set(def.name, made);
     }
-    if (this.signupTokenSecret) {
-      http.tenants.fn.addEnvironment(env.signupTokenSecretArn, this.signupTokenSecret.secretArn);
-      this.signupTokenSecret.grantRead(http.tenants.fn);
+    const signupFunction = http.get(routes.find((r) => r.path === '/v1/signup')?.fn ?? '');
+    if (this.signupTokenSecret && signupFunction) {
+      signupFunction.fn.addEnvironment(env.signupTokenSecretArn, this.signupTokenSecret.secretArn);
+      this.signupTokenSecret.grantRead(signupFunction.fn);
     }
     this.httpFunctions = http;
 
@@ -230,7 +227,7 @@ export class RegistryStack extends Stack {
     this.authorizerFunction = makeFunction(
       'Authorizer',
       {
-        entry: authorizerEntry,
+        entry: authorizerDefinition.entry,
         description: 'HTTP API Lambda authorizer (API keys)',
         timeout: authorizerTimeout,
       },
@@ -242,8 +239,11 @@ export class RegistryStack extends Stack {
     );
     acknowledge(this.authorizerFunction, { 'Serverless-LambdaDLQ': reason.syncInvoked });
 
-    // Statistics: the stream consumer maintains the counters (read + write on the registry table).
-    this.statisticsFunction = this.statisticsConsumer(statisticsSubscription, makeFunction, registry);
+    // Stream consumers (the statistics engine keeps the counters: read + write on the registry table).
+    this.streamFunctions = new Map(
+      streamSubscriptions.map((sub) => [sub.name, this.streamConsumer(sub, makeFunction, registry)]),
+    );
+    const statisticsFunction = this.streamFunctions.get('statistics')!;
 
     // Scheduled jobs.
     const scheduled = new Map<string, RegistryFunction>();
@@ -253,7 +253,7 @@ export class RegistryStack extends Stack {
     // ---- HTTP API ----------------------------------------------------------------------------------
     this.api = new apigw.HttpApi(this, 'HttpApi', {
       apiName: `township-registry-${props.stage}`,
-      description: 'Township Registry HTTP API (routes from shared/http/routes.ts)',
+      description: 'Township Registry HTTP API (routes from shared/app)',
       createDefaultStage: false,
     });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
@@ -294,11 +294,13 @@ export class RegistryStack extends Stack {
       resultsCacheTtl: authorizerCacheTtl,
     });
     const noAuthorizer = new apigw.HttpNoneAuthorizer();
-    const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
-    const integrationFor = (name: HttpFunctionName) => {
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationFor = (name: string) => {
       let integration = integrations.get(name);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, http[name].fn, {
+        const target = http.get(name);
+        if (!target) throw new Error(`route table names an unknown function ${name}`);
+        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, target.fn, {
           payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
         });
         integrations.set(name, integration);
@@ -341,7 +343,7 @@ export class RegistryStack extends Stack {
     });
     alarm('StatisticsIteratorAgeAlarm', {
       alarmDescription: 'The statistics stream consumer is more than 60 s behind the table stream.',
-      metric: this.statisticsFunction.fn.metric('IteratorAge', {
+      metric: statisticsFunction.fn.metric('IteratorAge', {
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
@@ -402,7 +404,7 @@ export class RegistryStack extends Stack {
     }
   }
 
-  private statisticsConsumer(
+  private streamConsumer(
     sub: StreamSubscription,
     makeFunction: MakeFunction,
     registry: dynamodb.Table,

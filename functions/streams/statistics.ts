@@ -1,59 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
-import type {
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  AttributeValue as LambdaAttributeValue,
-} from 'aws-lambda';
-import { metricNames } from '../../shared/config.js';
-import { delta, MalformedRecordError } from '../../shared/domain/counters.js';
-import { logger, metrics } from '../../shared/observability.js';
-import { applyChanges, type SourceChange } from '../../shared/table/counters.js';
-import { tenantOfKey } from '../../shared/table/keys.js';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { engine } from '../../shared/app/index.js';
+import { aggregate as aggregateWith } from '../../shared/modules/statistics/aggregate.js';
+import { logger, metrics } from '../../shared/platform/observability.js';
 
-const image = (img: Record<string, LambdaAttributeValue> | undefined) =>
-  img ? unmarshall(img as Record<string, AttributeValue>) : undefined;
-
-/**
- * The stream aggregator: each record's delta is contributions(new) − contributions(old); the
- * batch is collapsed to one delta per counter item and applied exactly once (see applyChanges).
- * A record that cannot be read (poison) is reported in batchItemFailures — the rest of the
- * batch is applied, redelivered good records are deduplicated, and after the bounded retries
- * the poison goes to the dead-letter destination without blocking the shard.
- */
-export async function aggregate(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const changes: SourceChange[] = [];
-  const failures: string[] = [];
-  for (const record of event.Records) {
-    try {
-      changes.push(changeOf(record));
-    } catch (error) {
-      if (!(error instanceof MalformedRecordError)) throw error;
-      logger.error('poison stream record', { eventId: record.eventID, reason: error.message });
-      failures.push(record.dynamodb?.SequenceNumber ?? '');
-    }
-  }
-  const { counterWrites, skipped } = await applyChanges(changes);
-  metrics.addMetric(metricNames.counterBatchesApplied, 'Count', 1);
-  metrics.addMetric('CounterWrites', 'Count', counterWrites);
-  if (skipped > 0) logger.info('redelivered stream records skipped', { skipped });
-  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
-}
-
-function changeOf(record: DynamoDBRecord): SourceChange {
-  const pk = record.dynamodb?.Keys?.pk?.S;
-  const sk = record.dynamodb?.Keys?.sk?.S;
-  const tenantId = pk ? tenantOfKey(pk) : undefined;
-  const newImage = image(record.dynamodb?.NewImage);
-  const version = newImage?.version;
-  if (!pk || !sk || !tenantId) throw new MalformedRecordError('record has no tenant key');
-  if (typeof version !== 'number') throw new MalformedRecordError('record has no version');
-  return { source: { pk, sk }, version, tenantId, delta: delta(image(record.dynamodb?.OldImage), newImage) };
-}
+export const aggregate = (event: DynamoDBStreamEvent) => aggregateWith(engine, event);
 
 export const handler = middy(aggregate)
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))

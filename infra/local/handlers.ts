@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { ScheduleDefinition } from '../../shared/streams.js';
-
-/** Repository root: every `entry` in the definitions is relative to it, as for NodejsFunction. */
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import type { ScheduleDefinition } from '../../shared/platform/module.js';
+import { projectRoot } from '../project-root.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers of every event type pass through here
 export type AnyHandler = (event: any, context: Context) => Promise<any>;

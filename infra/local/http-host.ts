@@ -5,16 +5,16 @@ import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewayRequestAuthorizerEventV2,
 } from 'aws-lambda';
-import { HttpProblem } from '../../shared/http/problem.js';
 import {
   apiThrottle,
+  authorizer as authorizerDefinition,
   defaultRoute,
   httpFunctions,
-  matchRoute,
+  matchRequest,
   type RouteDefinition,
-  routeKeyOf,
-} from '../../shared/http/routes.js';
-import { authorizerEntry } from '../../shared/streams.js';
+} from '../../shared/app/index.js';
+import { HttpProblem } from '../../shared/platform/http/problem.js';
+import { routeKeyOf } from '../../shared/platform/http/route.js';
 import { lambdaContext, loadHandler } from './handlers.js';
 
 /** API Gateway's own payload limit (the functions enforce the contract's 256 KiB). */
@@ -115,22 +115,22 @@ export class HttpHost {
       return finish(413);
     }
 
-    const match = matchRoute(method, url.pathname);
+    const match = matchRequest(method, url.pathname);
     const route: RouteDefinition | undefined = match && 'route' in match ? match.route : undefined;
     const routeKey = route ? routeKeyOf(route) : defaultRoute.routeKey;
     const fn = route ? route.fn : defaultRoute.fn;
-    const event = toEvent(
+    const event = toEvent({
       req,
       url,
       method,
       routeKey,
       requestId,
       body,
-      match && 'route' in match ? match.pathParameters : undefined,
-    );
+      pathParameters: match && 'route' in match ? match.pathParameters : undefined,
+    });
 
     if (route && route.access !== 'public') {
-      const authorizer = await loadHandler(authorizerEntry);
+      const authorizer = await loadHandler(authorizerDefinition.entry);
       let auth: { isAuthorized?: boolean; context?: Record<string, unknown> };
       try {
         auth = await authorizer(toAuthorizerEvent(event), lambdaContext('authorizer', 5));
@@ -147,7 +147,9 @@ export class HttpHost {
       };
     }
 
-    const handler = await loadHandler(httpFunctions[fn].entry);
+    const group = httpFunctions.find((f) => f.name === fn);
+    if (!group) throw new Error(`no HTTP function ${fn}`);
+    const handler = await loadHandler(group.entry);
     let result: APIGatewayProxyStructuredResultV2 | string | undefined;
     try {
       result = await handler(event, lambdaContext(fn, 10));
@@ -195,15 +197,26 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   });
 }
 
-function toEvent(
-  req: IncomingMessage,
-  url: URL,
-  method: string,
-  routeKey: string,
-  requestId: string,
-  body: Buffer,
-  pathParameters: Record<string, string> | undefined,
-): APIGatewayProxyEventV2 {
+interface LocalRequest {
+  req: IncomingMessage;
+  url: URL;
+  method: string;
+  routeKey: string;
+  requestId: string;
+  body: Buffer;
+  pathParameters: Record<string, string> | undefined;
+}
+
+/** The HTTP API payload 2.0 event API Gateway would send for this request. */
+function toEvent({
+  req,
+  url,
+  method,
+  routeKey,
+  requestId,
+  body,
+  pathParameters,
+}: LocalRequest): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (const [name, value] of Object.entries(req.headers)) {

@@ -1,4 +1,4 @@
-import { schedules } from '../../shared/streams.js';
+import { schedules } from '../../shared/app/index.js';
 import { dynamoAnswers } from './dynamodb.js';
 import { runScheduled } from './handlers.js';
 import { scheduledEvent } from './scheduler.js';

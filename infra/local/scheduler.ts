@@ -1,12 +1,12 @@
 /**
- * The local EventBridge Scheduler: fires each schedule of THE schedule list (shared/streams.ts)
+ * The local EventBridge Scheduler: fires each schedule of THE schedule list (shared/app)
  * daily at its `at` time in its IANA `timeZone`, with an EventBridge Scheduler-shaped event.
  * Runs of one schedule never overlap; a run that throws is logged and the schedule goes on.
  */
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import { Cron } from 'croner';
-import type { ScheduleDefinition } from '../../shared/streams.js';
+import type { ScheduleDefinition } from '../../shared/platform/module.js';
 
 export type ScheduleInput = ScheduleDefinition['input'];
 export type LocalScheduledEvent = ScheduledEvent<ScheduleInput>;

@@ -1,5 +1,5 @@
-import { addDays, addYears } from '../../shared/domain/dates.js';
-import { makeIdNumber } from '../../shared/domain/id-number.js';
+import { makeIdNumber } from '../../shared/modules/people/rules/id-number.js';
+import { addDays, addYears } from '../../shared/platform/dates.js';
 
 let sequence = 0;
 const regions = ['110101', '310104', '440305', '510107', '330106', '420102'];

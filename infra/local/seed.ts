@@ -1,4 +1,4 @@
-import { todayIn } from '../../shared/domain/dates.js';
+import { todayIn } from '../../shared/platform/dates.js';
 import { seedCommunity } from './seed-data.js';
 import { localSettings } from './settings.js';
 

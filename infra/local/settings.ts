@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { env } from '../../shared/config.js';
+import { env } from '../../shared/platform/config.js';
 
 /**
  * The local stack's settings, read the same way by every local command (`npm start`,

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { schedules, statisticsSubscription } from '../../shared/streams.js';
-import { registryTableName } from '../../shared/table/client.js';
-import { tables } from '../../shared/table/definition.js';
+import { schedules, streamSubscriptions, tables } from '../../shared/app/index.js';
+import { registryTableName } from '../../shared/platform/table/client.js';
 import { ensureDynamoDbLocal, ensureTables, localDynamoClient } from './dynamodb.js';
 import { loadHandler, runScheduled } from './handlers.js';
 import { HttpHost } from './http-host.js';
@@ -56,17 +55,19 @@ async function main(): Promise<void> {
   );
   await ensureTables(localDynamoClient(dynamo.endpoint), tables);
 
-  const poller = new StreamPoller({
-    dynamoEndpoint: dynamo.endpoint,
-    tableName: registryTableName(),
-    subscription: statisticsSubscription,
-    handler: await loadHandler(statisticsSubscription.entry),
-    stateDir: join(settings.dataDir, 'streams'),
-    log,
-  });
-  await poller.start();
-  stops.push(() => poller.stop());
-  log(`stream poller attached (${statisticsSubscription.name})`);
+  for (const subscription of streamSubscriptions) {
+    const poller = new StreamPoller({
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: registryTableName(),
+      subscription,
+      handler: await loadHandler(subscription.entry),
+      stateDir: join(settings.dataDir, 'streams'),
+      log,
+    });
+    await poller.start();
+    stops.push(() => poller.stop());
+    log(`stream poller attached (${subscription.name})`);
+  }
 
   const scheduler = new Scheduler({
     schedules,

@@ -5,7 +5,7 @@
  */
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { StreamSubscription } from '../../../shared/streams.js';
+import type { StreamSubscription } from '../../../shared/platform/module.js';
 import { lambdaContext } from '../handlers.js';
 import type { DeadLetter } from './dead-letters.js';
 import { type EventSource, toLambdaRecord } from './events.js';

@@ -1,7 +1,7 @@
 /** Lambda event filtering for the local event source mapping. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue as LambdaAttributeValue } from 'aws-lambda';
-import type { StreamSubscription } from '../../../shared/streams.js';
+import type { StreamSubscription } from '../../../shared/platform/module.js';
 
 /** Lambda filter criteria on NewImage: some filter whose every attribute's S value is listed. */
 export function matchesFilters(

@@ -1,6 +1,6 @@
 /**
  * The local event source mapping: reads one table's DynamoDB Local stream and calls the stream
- * handler of one StreamSubscription (shared/streams.ts) the way Lambda's DynamoDB event source
+ * handler of one StreamSubscription (shared/app (streamSubscriptions)) the way Lambda's DynamoDB event source
  * mapping does — batches of real DynamoDBStreamEvent records, filter criteria on NewImage,
  * batchItemFailures, bisect on error, retries, and an on-failure destination (a dead-letter file).
  *
@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { StreamSubscription } from '../../../shared/streams.js';
+import type { StreamSubscription } from '../../../shared/platform/module.js';
 import { CheckpointStore } from './checkpoints.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { type BatchDeliveryOptions, deliverBatch, type StreamHandler } from './delivery.js';

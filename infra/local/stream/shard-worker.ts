@@ -10,7 +10,7 @@ import {
   GetShardIteratorCommand,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { StreamSubscription } from '../../../shared/streams.js';
+import type { StreamSubscription } from '../../../shared/platform/module.js';
 import type { BufferedBatch } from './delivery.js';
 import { matchesFilters } from './filters.js';
 import { errorMessage, Stopped, sleep } from './util.js';

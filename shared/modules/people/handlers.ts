@@ -1,0 +1,99 @@
+import { toProblem } from '../../platform/http/problem.js';
+import { etag, ifMatch } from '../../platform/http/request.js';
+import { implement } from '../../platform/http/route.js';
+import { workspaceOf } from '../tenants/use-cases.js';
+import { peopleProblem } from './errors.js';
+import { personRepository } from './repository.js';
+import { peopleRoutes as routes } from './routes.js';
+import { depart, update, verify } from './rules/person.js';
+import { registerBatch } from './use-cases/batch.js';
+import { changePerson, gridMustExist, personInScope } from './use-cases/change.js';
+import { listByGrid, listByIdNumber } from './use-cases/listing.js';
+import { registerArrival } from './use-cases/register.js';
+import { personView } from './use-cases/view.js';
+
+const now = () => new Date().toISOString();
+
+export const peopleHandlers = [
+  implement(routes.register, async ({ principal, body }) => {
+    const person = await registerArrival({ principal, workspace: await workspaceOf(principal), body });
+    return { body: personView(person, principal, false), headers: etag(person) };
+  }),
+
+  implement(routes.batch, async ({ principal, body }) => {
+    const isClientError = (error: unknown) => (toProblem(error, peopleProblem)?.status ?? 500) < 500;
+    const outcomes = await registerBatch({ principal, items: body.items, isClientError });
+    const results = outcomes.map((outcome) => {
+      if ('person' in outcome) return { status: 201, person: personView(outcome.person, principal, false) };
+      if ('failed' in outcome) {
+        return { status: 503, errors: [{ path: '', message: 'temporarily failed; send this item again' }] };
+      }
+      const problem = toProblem(outcome.error, peopleProblem);
+      const detail = problem?.body();
+      return {
+        status: problem?.status ?? 500,
+        errors: detail?.errors ?? [{ path: '', message: detail?.detail ?? detail?.title ?? 'failed' }],
+        ...(typeof detail?.personId === 'string' ? { personId: detail.personId } : {}),
+      };
+    });
+    return { body: { results } };
+  }),
+
+  implement(routes.list, async ({ principal, query }) => {
+    const page =
+      query.idNumber !== undefined
+        ? await listByIdNumber(principal, { ...query, idNumber: query.idNumber })
+        : await listByGrid(principal, query);
+    return {
+      body: { items: page.people.map((p) => personView(p, principal, true)), nextCursor: page.nextCursor },
+    };
+  }),
+
+  implement(routes.get, async ({ principal, params }) => {
+    const person = await personInScope(principal, params.personId);
+    return { body: personView(person, principal, false), headers: etag(person) };
+  }),
+
+  implement(routes.update, async ({ principal, params, body, headers }) => {
+    const person = await changePerson({
+      principal,
+      personId: params.personId,
+      expectedVersion: ifMatch(headers),
+      step: async (p) => {
+        await gridMustExist(principal, body.gridId);
+        return update(p, body, now());
+      },
+    });
+    return { body: personView(person, principal, false), headers: etag(person) };
+  }),
+
+  implement(routes.verify, async ({ principal, params, body, headers }) => {
+    const person = await changePerson({
+      principal,
+      personId: params.personId,
+      expectedVersion: ifMatch(headers),
+      step: async (p, today) => {
+        const transition = verify(p, body, today, now());
+        await gridMustExist(principal, body.gridId);
+        return transition;
+      },
+      extra: () => ({ verifiedOn: body.verifiedOn, outcome: body.outcome }),
+    });
+    return { body: personView(person, principal, false), headers: etag(person) };
+  }),
+
+  implement(routes.depart, async ({ principal, params, body, headers }) => {
+    const person = await changePerson({
+      principal,
+      personId: params.personId,
+      expectedVersion: ifMatch(headers),
+      step: (p, today) => depart(p, body, today, now()),
+    });
+    return { body: personView(person, principal, false), headers: etag(person) };
+  }),
+
+  implement(routes.history, async ({ principal, params }) => {
+    const person = await personInScope(principal, params.personId);
+    return { body: { items: await personRepository(principal).history(person.personId) } };
+  }),
+];

@@ -1,0 +1,52 @@
+import type { Module, ScheduleDefinition } from '../../platform/module.js';
+import { peopleCounters } from './counters.js';
+import { peopleRoutes } from './routes.js';
+import { eventIdPrefix, personIdPrefix } from './rules/person.js';
+
+/** Runs `closeStaleInEveryTenant` (jobs.ts). */
+export const closeStaleSchedule = {
+  name: 'close-stale-registrations',
+  entry: 'functions/schedules/close-stale-registrations.ts',
+  description: 'Close active registrations nobody verified within the tenant’s staleAfterDays',
+  at: { hour: 0, minute: 30 },
+  timeZone: 'Asia/Shanghai',
+  timeoutSeconds: 900,
+  tableAccess: 'readWrite',
+  resumable: false,
+  input: {},
+} as const satisfies ScheduleDefinition;
+
+export const peopleModule: Module = {
+  name: 'people',
+  http: {
+    name: 'people',
+    entry: 'functions/http/people.ts',
+    description: 'registrations',
+    tableAccess: 'readWrite',
+  },
+  routes: Object.values(peopleRoutes),
+  counters: peopleCounters,
+  schedules: [closeStaleSchedule],
+  indexProjections: {
+    // exactly what the people counters read: never names, ID or phone numbers
+    byGrid: [
+      'entity',
+      'action',
+      'gridId',
+      'flow',
+      'sex',
+      'birthDate',
+      'maritalStatus',
+      'status',
+      'arrivedOn',
+      'lastVerifiedOn',
+      'departedOn',
+      'closedOn',
+      'verifiedOn',
+    ],
+    due: ['lastSeenOn', 'version'],
+  },
+  entities: ['person', 'history', 'id-guard', 'card-sequence'],
+  keyPrefixes: ['PERSON', 'IDNO', 'DUE', 'SEQUENCE'],
+  idPrefixes: [personIdPrefix, eventIdPrefix],
+};

@@ -1,0 +1,75 @@
+import { type ItemKey, type TenantContext, tenantPk } from '../../platform/table/tenant-context.js';
+import { gridIndexPk } from '../grids/keys.js';
+
+/**
+ * The people module's key strings: a person and their history share a partition; the ID-number
+ * guard keeps one active registration per ID number. ID numbers appear only as a keyed hash
+ * (see shared/platform/secrets.ts), never raw.
+ */
+const personPk = (t: TenantContext, personId: string) => `${tenantPk(t)}#PERSON#${personId}`;
+const idNumberPk = (t: TenantContext, idHash: string) => `${tenantPk(t)}#IDNO#${idHash}`;
+const duePk = (t: TenantContext, shard: number) => `${tenantPk(t)}#DUE#${shard}`;
+
+/** Due-index shards: spread a tenant's active registrations over a few partitions. */
+export const dueShardCount = 4;
+
+function shardOf(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % dueShardCount;
+}
+
+export const peopleKeys = {
+  /** Per-tenant sequence for card numbers. */
+  cardSequence: (t: TenantContext): ItemKey => ({ pk: tenantPk(t), sk: 'SEQUENCE#card' }),
+  person: (t: TenantContext, personId: string): ItemKey => ({ pk: personPk(t, personId), sk: 'PERSON' }),
+  personPartition: (t: TenantContext, personId: string): string => personPk(t, personId),
+  historyEvent: (t: TenantContext, personId: string, at: string, eventId: string): ItemKey => ({
+    pk: personPk(t, personId),
+    sk: `EVENT#${at}#${eventId}`,
+  }),
+  historyPrefix: 'EVENT#',
+  idNumberGuard: (t: TenantContext, idHash: string): ItemKey => ({ pk: idNumberPk(t, idHash), sk: 'IDNO' }),
+};
+
+/** Index attributes of a person item (generic indexes). Only hashes, ids, statuses and dates. */
+export const personIndexKeys = (
+  t: TenantContext,
+  p: { personId: string; gridId: string; status: string; idHash: string; lastSeenOn: string },
+): Record<string, string> => {
+  const attrs: Record<string, string> = {
+    gridPk: gridIndexPk(t, p.gridId),
+    gridStatusPk: `${gridIndexPk(t, p.gridId)}#STATUS#${p.status}`,
+    gridSk: `PERSON#${p.personId}`,
+    idNumberPk: idNumberPk(t, p.idHash),
+  };
+  if (p.status === 'active') {
+    attrs.duePk = duePk(t, shardOf(p.personId));
+    attrs.dueSk = `${p.lastSeenOn}#${p.personId}`;
+  }
+  return attrs;
+};
+
+/** A verification event is indexed under the grid it was recorded in (for reconciliation). */
+export const verificationIndexKeys = (
+  t: TenantContext,
+  gridId: string,
+  eventId: string,
+): Record<string, string> => ({ gridPk: gridIndexPk(t, gridId), gridSk: `EVENT#${eventId}` });
+
+export const peopleIndexKeys = {
+  byGrid: (t: TenantContext, gridId: string): string => gridIndexPk(t, gridId),
+  byGridStatus: (t: TenantContext, gridId: string, status: string): string =>
+    `${gridIndexPk(t, gridId)}#STATUS#${status}`,
+  byIdNumber: (t: TenantContext, idHash: string): string => idNumberPk(t, idHash),
+  /** Every person's gridSk sorts above this, every event's below. */
+  gridPeopleStart: 'PERSON#',
+  due: (t: TenantContext, shard: number): string => duePk(t, shard),
+  /** Everything last seen strictly before `day` sorts below this bound. */
+  dueBefore: (day: string): string => `${day}#`,
+};
+
+export function personIdOfKey(pk: string): string | undefined {
+  const m = /^TENANT#[^#]+#PERSON#([^#]+)$/.exec(pk);
+  return m?.[1];
+}

@@ -1,0 +1,152 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../../../platform/access/principal.js';
+import { documentClient, registryTableName } from '../../../platform/table/client.js';
+import { type IndexDefinition, registryIndexes } from '../../../platform/table/definition.js';
+import { batchGet, queryAll, queryPages } from '../../../platform/table/query.js';
+import type { ItemKey, TenantContext } from '../../../platform/table/tenant-context.js';
+import { dueShardCount, peopleIndexKeys as indexKeys, peopleKeys as keys, personIdOfKey } from '../keys.js';
+import type { Person } from '../rules/person.js';
+import { personFromItem } from './items.js';
+
+export interface HistoryEntry {
+  at: string;
+  action: string;
+  actor: Actor;
+  changedFields: string[];
+  verifiedOn?: string;
+  outcome?: string;
+}
+
+export interface PeoplePageOfIndex {
+  people: Person[];
+  lastSk: string | undefined;
+  more: boolean;
+}
+
+interface IndexPage {
+  index: IndexDefinition;
+  pk: string;
+  forward: boolean;
+  limit: number;
+  afterSk: string | undefined;
+  stillMatches: (p: Person) => boolean;
+}
+
+/** Reading people: every method is bound to one tenant. */
+export function personReads(t: TenantContext) {
+  const db = documentClient();
+  const table = registryTableName();
+
+  async function batchGetPeople(itemKeys: ItemKey[]): Promise<Person[]> {
+    const byKey = new Map<string, Person>();
+    for (const it of await batchGet(table, itemKeys, { consistentRead: true }))
+      byKey.set(it.pk as string, personFromItem(it));
+    return itemKeys.map((k) => byKey.get(k.pk)).filter((p): p is Person => p !== undefined);
+  }
+
+  /**
+   * Indexes hold keys only (no personal data is projected); a page is read from the index, then
+   * the people themselves with a strongly consistent BatchGet. Someone who left the index's
+   * partition between the two reads (moved grid, changed status) is dropped, not duplicated.
+   */
+  async function pageOfIndex(page: IndexPage): Promise<PeoplePageOfIndex> {
+    const { index, pk, forward, limit, afterSk, stillMatches } = page;
+    // Forward pages start above `PERSON#` so a grid's verification events (`EVENT#…`) never show.
+    const after = afterSk ?? (forward ? indexKeys.gridPeopleStart : undefined);
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: index.name,
+        KeyConditionExpression: `#pk = :pk${after ? ` AND #sk ${forward ? '>' : '<'} :after` : ''}`,
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(after ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': pk, ...(after ? { ':after': after } : {}) },
+        ScanIndexForward: forward,
+        Limit: limit,
+      }),
+    );
+    const found = out.Items ?? [];
+    const people = await batchGetPeople(found.map((it) => ({ pk: it.pk as string, sk: it.sk as string })));
+    const last = found.at(-1);
+    return {
+      people: people.filter(stillMatches),
+      lastSk: last ? (last[index.sortKey] as string) : afterSk,
+      more: out.LastEvaluatedKey !== undefined,
+    };
+  }
+
+  return {
+    async get(personId: string): Promise<(Person & { idHash: string }) | undefined> {
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: keys.person(t, personId), ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      return { ...personFromItem(out.Item), idHash: out.Item.idHash as string };
+    },
+
+    async history(personId: string): Promise<HistoryEntry[]> {
+      const items = await queryAll({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.personPartition(t, personId), ':sk': keys.historyPrefix },
+      });
+      return items.map((it) => ({
+        at: it.at as string,
+        action: it.action as string,
+        actor: it.actor as Actor,
+        changedFields: (it.changedFields as string[] | undefined) ?? [],
+        ...(it.verifiedOn ? { verifiedOn: it.verifiedOn as string, outcome: it.outcome as string } : {}),
+      }));
+    },
+
+    /** One page of a grid's people (optionally of one status), in personId order, after `afterSk`. */
+    pageOfGrid(page: { gridId: string; status?: string; limit: number; afterSk?: string }) {
+      const { gridId, status } = page;
+      return pageOfIndex({
+        index: status ? registryIndexes.byGridStatus : registryIndexes.byGrid,
+        pk: status ? indexKeys.byGridStatus(t, gridId, status) : indexKeys.byGrid(t, gridId),
+        forward: true,
+        limit: page.limit,
+        afterSk: page.afterSk,
+        stillMatches: (p) => p.gridId === gridId && (!status || p.status === status),
+      });
+    },
+
+    /** One page of every registration of an ID number, newest first. */
+    pageOfIdNumber(page: { idHash: string; limit: number; afterSk?: string }) {
+      return pageOfIndex({
+        index: registryIndexes.byIdNumber,
+        pk: indexKeys.byIdNumber(t, page.idHash),
+        forward: false,
+        limit: page.limit,
+        afterSk: page.afterSk,
+        stillMatches: () => true,
+      });
+    },
+
+    /**
+     * Active registrations last seen before `day`, from the sparse due index: only active
+     * people carry it, so the cost is O(due), not O(all). Yields pages of person ids.
+     */
+    async *lastSeenBefore(day: string): AsyncGenerator<{ personId: string; lastSeenOn: string }[]> {
+      const index = registryIndexes.due;
+      for (let shard = 0; shard < dueShardCount; shard++) {
+        const pages = queryPages({
+          TableName: table,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk < :before',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: { ':pk': indexKeys.due(t, shard), ':before': indexKeys.dueBefore(day) },
+        });
+        for await (const page of pages) {
+          yield page.map((it) => ({
+            personId: personIdOfKey(it.pk as string) as string,
+            lastSeenOn: it.lastSeenOn as string,
+          }));
+        }
+      }
+    },
+  };
+}
+
+/** Reads and writes of one tenant's people. */
+export type PersonReads = ReturnType<typeof personReads>;

@@ -1,0 +1,71 @@
+import { actorOf, type Principal } from '../../../platform/access/principal.js';
+import { assertInScope } from '../../../platform/access/scope.js';
+import { InvalidInput, NotFound, PreconditionFailed } from '../../../platform/errors.js';
+import { idPattern } from '../../../platform/ids.js';
+import { gridRepository } from '../../grids/repository.js';
+import { workspaceOf } from '../../tenants/use-cases.js';
+import { personRepository, StaleWriteError } from '../repository.js';
+import { LifecycleError, type Person, type Transition } from '../rules/person.js';
+
+/** The person, if it exists in this tenant (else 404) and the key's grids cover it (else 403). */
+export async function personInScope(principal: Principal, personId: string | undefined) {
+  if (!personId || !idPattern.test(personId)) throw new NotFound('person');
+  const person = await personRepository(principal).get(personId);
+  if (!person) throw new NotFound('person');
+  assertInScope(principal, person.gridId, 'see people of that grid');
+  return person;
+}
+
+/** A person may be moved only into an existing grid inside the key's scope. */
+export async function gridMustExist(principal: Principal, gridId: string | undefined): Promise<void> {
+  if (gridId === undefined) return;
+  assertInScope(principal, gridId, 'move people into that grid');
+  if (!(await gridRepository(principal).get(gridId)))
+    throw InvalidInput.field('gridId', 'no such grid in this township');
+}
+
+export interface PersonChangeRequest {
+  principal: Principal;
+  personId: string | undefined;
+  /** The version If-Match names, if any. */
+  expectedVersion: number | undefined;
+  step: (p: Person, today: string) => Promise<Transition> | Transition;
+  /** Extra attributes of the history event. */
+  extra?: (tr: Transition) => Record<string, unknown>;
+}
+
+/**
+ * Read-modify-write of one active person under optimistic concurrency. With If-Match the
+ * caller's version must be current (412). Without it, a concurrent change is retried on the
+ * fresh state a few times — never silently overwritten.
+ */
+export async function changePerson(request: PersonChangeRequest): Promise<Person> {
+  const { principal, personId, expectedVersion: expected, step, extra = () => ({}) } = request;
+  const workspace = await workspaceOf(principal);
+  for (let attempt = 0; ; attempt++) {
+    const current = await personInScope(principal, personId);
+    if (expected !== undefined && current.version !== expected) throw new PreconditionFailed(current.version);
+    try {
+      const transition = await step(current, workspace.today);
+      return await personRepository(principal).apply({
+        transition,
+        fromVersion: current.version,
+        idHash: current.idHash,
+        actor: actorOf(principal),
+        extra: extra(transition),
+      });
+    } catch (error) {
+      // Nothing would change (e.g. a retried PATCH): answer the person as it is, write nothing.
+      if (error instanceof LifecycleError && error.code === 'nothing-to-change') return current;
+      if (error instanceof StaleWriteError && error.current?.status === 'active') {
+        // With If-Match, a different version now is a 412; the same version means the write only
+        // lost a race for the item (or a no-op change), so it is tried again like any other.
+        if (expected !== undefined && error.current.version !== expected) {
+          throw new PreconditionFailed(error.current.version);
+        }
+        if (attempt < 3) continue;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { NotFound, Unauthorized } from '../../platform/errors.js';
+import { implement } from '../../platform/http/route.js';
+import { entityId } from '../../platform/http/schemas.js';
+import { constantTimeEqual, requiredSignupToken } from '../../platform/secrets.js';
+import { apiKeyRepository } from './api-keys.js';
+import { createTenant } from './repository.js';
+import { tenantRoutes as routes } from './routes.js';
+import { changeSettings, issueApiKey, readTenant, revokeApiKey } from './use-cases.js';
+
+export const tenantHandlers = [
+  implement(routes.signup, async ({ body, headers }) => {
+    const token = await requiredSignupToken();
+    if (token !== undefined && !constantTimeEqual(headers['x-signup-token'] ?? '', token)) {
+      throw new Unauthorized('This deployment requires a sign-up token: X-Signup-Token.');
+    }
+    return { body: await createTenant(body) };
+  }),
+
+  implement(routes.tenant, async ({ principal }) => ({ body: await readTenant(principal) })),
+
+  implement(routes.settings, async ({ principal, body }) => ({
+    body: await changeSettings(principal, body),
+  })),
+
+  implement(routes.issueKey, async ({ principal, body }) => {
+    const key = await issueApiKey(principal, body);
+    const { keyId, apiKey, name, role, gridIds, createdAt } = key;
+    return { body: { keyId, apiKey, name, role, gridIds, createdAt } };
+  }),
+
+  implement(routes.listKeys, async ({ principal }) => ({
+    body: { items: await apiKeyRepository(principal).list() },
+  })),
+
+  implement(routes.revokeKey, async ({ principal, params }) => {
+    const keyId = params.keyId ?? '';
+    if (!entityId.safeParse(keyId).success) throw new NotFound('API key');
+    await revokeApiKey(principal, keyId);
+    return {};
+  }),
+];

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { entityId, role, text, timestamp, timeZone } from '../../platform/http/schemas.js';
+
+export const signupBody = z.strictObject({
+  townshipName: text(200),
+  adminName: text(200),
+  adminEmail: z.email('must be an email address').max(320),
+});
+
+export const signupResponse = z.object({ tenantId: z.string(), keyId: z.string(), apiKey: z.string() });
+
+export const settingsSchema = z.object({
+  staleAfterDays: z.number().int(),
+  verificationCycleDays: z.number().int(),
+  timeZone: z.string(),
+});
+
+export const tenantResponse = z.object({
+  tenantId: z.string(),
+  townshipName: z.string(),
+  settings: settingsSchema,
+});
+
+export const settingsBody = z
+  .strictObject({
+    staleAfterDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
+    verificationCycleDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
+    timeZone: timeZone.optional(),
+  })
+  .refine((s) => Object.keys(s).length > 0, 'name at least one setting to change');
+
+export const apiKeyBody = z
+  .strictObject({
+    name: text(200),
+    role,
+    gridIds: z.array(entityId).min(1, 'list at least one grid').max(100).optional(),
+  })
+  .superRefine((k, ctx) => {
+    if (k.role === 'grid' && !k.gridIds)
+      ctx.addIssue({ code: 'custom', path: ['gridIds'], message: 'required for the grid role' });
+    if (k.role === 'admin' && k.gridIds)
+      ctx.addIssue({ code: 'custom', path: ['gridIds'], message: 'an admin key covers every grid' });
+  });
+
+export const apiKeySchema = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  role,
+  gridIds: z.array(z.string()).nullable(),
+  createdAt: timestamp,
+  revokedAt: timestamp.nullable(),
+});
+
+export const issuedApiKeyResponse = apiKeySchema.omit({ revokedAt: true }).extend({ apiKey: z.string() });
+
+export const apiKeyListResponse = z.object({ items: z.array(apiKeySchema) });

@@ -1,0 +1,51 @@
+import type { Role } from './roles.js';
+
+/** Who is calling: what the authorizer found for the API key, passed on as API Gateway does. */
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  keyName: string;
+  role: Role;
+  /** Grids the key is limited to; undefined = every grid of the tenant. */
+  gridIds: readonly string[] | undefined;
+}
+
+/**
+ * The authorizer's context, flat strings (HTTP API simple responses). `refused` is set when the
+ * key is missing, unknown or revoked: the function then answers 401 as problem+json (API
+ * Gateway's own authorizer denial would be a bare 403).
+ */
+export type AuthorizerContext =
+  | { refused: 'true'; reason: string }
+  | { refused: 'false'; tenantId: string; keyId: string; keyName: string; role: Role; gridIds: string };
+
+export function toAuthorizerContext(p: Principal): AuthorizerContext {
+  return {
+    refused: 'false',
+    tenantId: p.tenantId,
+    keyId: p.keyId,
+    keyName: p.keyName,
+    role: p.role,
+    gridIds: p.gridIds ? p.gridIds.join(',') : '*',
+  };
+}
+
+export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined): Principal | undefined {
+  if (ctx?.refused !== 'false') return undefined;
+  const gridIds = String(ctx.gridIds ?? '*');
+  return {
+    tenantId: String(ctx.tenantId),
+    keyId: String(ctx.keyId),
+    keyName: String(ctx.keyName),
+    role: ctx.role as Role,
+    gridIds: gridIds === '*' ? undefined : gridIds.split(',').filter((g) => g !== ''),
+  };
+}
+
+/** Who did it, as history records it (key id and name; never the secret). */
+export interface Actor {
+  keyId: string;
+  name: string;
+}
+
+export const actorOf = (p: Principal): Actor => ({ keyId: p.keyId, name: p.keyName });
