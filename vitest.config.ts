@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { ByNameSequencer } from './tests/e2e/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -39,7 +38,6 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
           fileParallelism: false,
-          sequence: { sequencer: ByNameSequencer },
           testTimeout: 30_000,
           hookTimeout: 90_000,
         },

@@ -4,15 +4,22 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addNagPacks } from '../../infra/constructs/nag.js';
 import { RegistryStack } from '../../infra/registry-stack.js';
-import { env, metricNames, metricsNamespace, serviceName } from '../../shared/config.js';
-import { defaultRoute, type HttpFunctionName, httpFunctions, routes } from '../../shared/http/routes.js';
-import { schedules, statisticsSubscription } from '../../shared/streams.js';
 import {
-  type IndexDefinition,
+  defaultRoute,
+  httpFunctions,
   registryTable,
-  type TableDefinition,
+  routes,
+  schedules,
+  streamSubscriptions,
   tables,
-} from '../../shared/table/definition.js';
+} from '../../shared/app/index.js';
+import { env, metricNames, metricsNamespace, serviceName } from '../../shared/platform/config.js';
+import type { IndexDefinition, TableDefinition } from '../../shared/platform/table/definition.js';
+
+const statisticsSubscription = streamSubscriptions.find((s) => s.name === 'statistics')!;
+/** The stack's function serving an HTTP group, and its statistics stream consumer. */
+const http = (stack: RegistryStack, name: string) => stack.httpFunctions.get(name)!;
+const statisticsFunction = (stack: RegistryStack) => stack.streamFunctions.get('statistics')!;
 
 type Json = Record<string, unknown>;
 interface CfnResourceJson {
@@ -78,8 +85,8 @@ beforeAll(() => {
 });
 
 describe('HTTP API from the route table', () => {
-  const integrationTarget = (fn: HttpFunctionName) => {
-    const fnId = logicalId(prod.httpFunctions[fn].fn);
+  const integrationTarget = (fn: string) => {
+    const fnId = logicalId(http(prod, fn).fn);
     const [id] = Object.entries(resources(template, 'AWS::ApiGatewayV2::Integration')).find(
       ([, r]) =>
         JSON.stringify(r.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
@@ -117,7 +124,7 @@ describe('HTTP API from the route table', () => {
 
   it('integrates every function with payload format 2.0', () => {
     const integrations = Object.values(resources(template, 'AWS::ApiGatewayV2::Integration'));
-    expect(integrations).toHaveLength(Object.keys(httpFunctions).length);
+    expect(integrations).toHaveLength(httpFunctions.length);
     for (const i of integrations) {
       expect(i.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     }
@@ -240,7 +247,7 @@ describe('statistics stream subscription', () => {
     expect(mappings).toHaveLength(1);
     const props = mappings[0]!.Properties;
     expect(props).toMatchObject({
-      FunctionName: { Ref: logicalId(prod.statisticsFunction.fn) },
+      FunctionName: { Ref: logicalId(statisticsFunction(prod).fn) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(prod.tables.get(registryTable.name)!), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: statisticsSubscription.batchSize,
@@ -349,7 +356,7 @@ describe('Lambda functions', () => {
   const functions = () => Object.entries(resources(template, 'AWS::Lambda::Function'));
 
   it('are exactly the route groups, the authorizer, the stream consumer and the jobs', () => {
-    expect(functions()).toHaveLength(Object.keys(httpFunctions).length + 2 + schedules.length);
+    expect(functions()).toHaveLength(httpFunctions.length + 2 + schedules.length);
   });
 
   it('run nodejs24.x on arm64 with X-Ray active, 1024 MB and their own log group', () => {
@@ -376,21 +383,19 @@ describe('Lambda functions', () => {
 
   it('have the timeouts of their kind', () => {
     const timeoutOf = (c: IConstruct) => resource(template, logicalId(c)).Properties.Timeout;
-    for (const name of Object.keys(httpFunctions) as HttpFunctionName[]) {
-      expect(timeoutOf(prod.httpFunctions[name].fn)).toBe(10);
+    for (const { name } of httpFunctions) {
+      expect(timeoutOf(http(prod, name).fn)).toBe(10);
     }
     expect(timeoutOf(prod.authorizerFunction.fn)).toBe(5);
-    expect(timeoutOf(prod.statisticsFunction.fn)).toBe(60);
+    expect(timeoutOf(statisticsFunction(prod).fn)).toBe(60);
   });
 
   it('get the environment their table access needs', () => {
     const variablesOf = (c: IConstruct, t = template) =>
       (resource(t, logicalId(c)).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    for (const [name, def] of Object.entries(httpFunctions) as [
-      HttpFunctionName,
-      { tableAccess: string },
-    ][]) {
-      const variables = variablesOf(prod.httpFunctions[name].fn);
+    for (const def of httpFunctions) {
+      const name = def.name;
+      const variables = variablesOf(http(prod, name).fn);
       expect(Object.hasOwn(variables, env.registryTable), name).toBe(def.tableAccess !== 'none');
       expect(Object.hasOwn(variables, env.deploymentSecretArn), name).toBe(def.tableAccess !== 'none');
       expect(Object.hasOwn(variables, env.idempotencyTable), name).toBe(def.tableAccess === 'readWrite');
@@ -398,9 +403,7 @@ describe('Lambda functions', () => {
     }
     expect(variablesOf(prod.authorizerFunction.fn)).not.toHaveProperty(env.deploymentSecretArn);
     expect(variablesOf(prod.authorizerFunction.fn)).toHaveProperty(env.registryTable);
-    expect(variablesOf(dev.httpFunctions.tenants.fn, devTemplate)).not.toHaveProperty(
-      env.signupTokenSecretArn,
-    );
+    expect(variablesOf(http(dev, 'tenants').fn, devTemplate)).not.toHaveProperty(env.signupTokenSecretArn);
   });
 });
 
@@ -415,7 +418,7 @@ describe('IAM least privilege', () => {
   });
 
   it('gives the stats function no write action on any table', () => {
-    const actions = statementsOf(prod.httpFunctions.stats).flatMap((s) => s.Action);
+    const actions = statementsOf(http(prod, 'stats')).flatMap((s) => s.Action);
     expect(actions).toContain('dynamodb:Query');
     expect(actions.filter((a) => writeActions.test(a))).toEqual([]);
   });
@@ -428,11 +431,9 @@ describe('IAM least privilege', () => {
   });
 
   it('gives table access only as the definitions say', () => {
-    for (const [name, def] of Object.entries(httpFunctions) as [
-      HttpFunctionName,
-      { tableAccess: string },
-    ][]) {
-      const actions = statementsOf(prod.httpFunctions[name]).flatMap((s) => s.Action);
+    for (const def of httpFunctions) {
+      const name = def.name;
+      const actions = statementsOf(http(prod, name)).flatMap((s) => s.Action);
       const dynamo = actions.filter((a) => a.startsWith('dynamodb:'));
       if (def.tableAccess === 'none') expect(dynamo, name).toEqual([]);
       else expect(dynamo, name).toContain('dynamodb:GetItem');
@@ -449,7 +450,7 @@ describe('IAM least privilege', () => {
         def.name,
       ).toBe(def.tableAccess === 'readWrite');
     }
-    const stream = statementsOf(prod.statisticsFunction).flatMap((s) => s.Action);
+    const stream = statementsOf(statisticsFunction(prod)).flatMap((s) => s.Action);
     expect(stream).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:UpdateItem']));
   });
 
@@ -474,7 +475,7 @@ describe('alarms', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IteratorAge',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(prod.statisticsFunction.fn) } }],
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(statisticsFunction(prod).fn) } }],
       Threshold: 60_000,
       ComparisonOperator: 'GreaterThanThreshold',
     });

@@ -1,7 +1,8 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../../../infra/local/dynamodb.js';
-import { checkCharacter } from '../../../shared/domain/id-number.js';
-import { idempotencyTable, registryIndexes, registryTable } from '../../../shared/table/definition.js';
+import { registryTable } from '../../../shared/app/index.js';
+import { checkCharacter } from '../../../shared/modules/people/rules/id-number.js';
+import { idempotencyTable } from '../../../shared/platform/table/definition.js';
 
 const idLike = /(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])/g;
 const mobileLike = /(?<![0-9A-Za-z])(1[3-9]\d{9})(?![0-9A-Za-z])/g;
@@ -25,8 +26,8 @@ export function personalDataIn(text: string): string[] {
 export async function scanForPersonalData(dynamoEndpoint: string, logText: string): Promise<string[]> {
   const findings = personalDataIn(logText).map((f) => `log: ${f}`);
   const client = localDynamoClient(dynamoEndpoint);
-  const keyAttributes = new Set<string>([registryTable.partitionKey, registryTable.sortKey]);
-  for (const index of Object.values(registryIndexes)) {
+  const keyAttributes = new Set<string>([registryTable.partitionKey, registryTable.sortKey ?? 'sk']);
+  for (const index of registryTable.indexes) {
     keyAttributes.add(index.partitionKey);
     keyAttributes.add(index.sortKey);
   }
@@ -42,7 +43,7 @@ export async function scanForPersonalData(dynamoEndpoint: string, logText: strin
     },
     // The idempotency table keeps responses for 24 h: all of it, sealed — nothing in clear.
     { label: 'idempotency table', input: { TableName: idempotencyTable.name } },
-    ...Object.values(registryIndexes).map((index) => ({
+    ...registryTable.indexes.map((index) => ({
       label: `index ${index.name}`,
       input: { TableName: registryTable.name, IndexName: index.name },
     })),

@@ -5,20 +5,15 @@
  *   import { createTestTables } from './support/dynamo.js';
  *   beforeAll(async () => { await createTestTables('people'); });   // sets REGISTRY_TABLE etc.
  *
- * After that, shared/table/client.ts (dynamoClient(), registryTableName(), …) talks to the test
+ * After that, shared/platform/table/client.ts (dynamoClient(), registryTableName(), …) talks to the test
  * tables, because DYNAMODB_ENDPOINT, REGISTRY_TABLE and IDEMPOTENCY_TABLE are set.
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { ensureTables, localDynamoClient } from '../../../infra/local/dynamodb.js';
-import {
-  idempotencyTable,
-  registryTable,
-  type TableDefinition,
-  tableEnv,
-  tables,
-} from '../../../shared/table/definition.js';
+import { registryTable, tables } from '../../../shared/app/index.js';
+import { idempotencyTable } from '../../../shared/platform/table/definition.js';
 
 /** The endpoint of the run's DynamoDB Local, e.g. `http://127.0.0.1:41234`. */
 export function testEndpoint(): string {
@@ -55,7 +50,7 @@ export async function createTestTables(prefix = 'test'): Promise<TestTables> {
   const endpoint = testEndpoint();
   const suffix = randomBytes(4).toString('hex');
   const names: Record<string, string> = {};
-  for (const def of tables as readonly TableDefinition[]) names[def.name] = `${prefix}-${suffix}-${def.name}`;
+  for (const def of tables) names[def.name] = `${prefix}-${suffix}-${def.name}`;
   const client = localDynamoClient(endpoint);
   try {
     await ensureTables(client, tables, names);
@@ -64,7 +59,7 @@ export async function createTestTables(prefix = 'test'): Promise<TestTables> {
   }
   const registry = names[registryTable.name]!;
   const idempotency = names[idempotencyTable.name]!;
-  process.env[tableEnv.registry] = registry;
-  process.env[tableEnv.idempotency] = idempotency;
+  process.env[registryTable.environmentVariable] = registry;
+  process.env[idempotencyTable.environmentVariable] = idempotency;
   return { endpoint, registry, idempotency };
 }

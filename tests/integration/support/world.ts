@@ -3,16 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { StreamPoller } from '../../../infra/local/stream-poller.js';
-import { todayIn } from '../../../shared/domain/dates.js';
-import { parseIdNumber } from '../../../shared/domain/id-number.js';
-import { type Person, type RegistrationInput, register } from '../../../shared/domain/person.js';
-import type { Principal } from '../../../shared/http/principal.js';
-import { newId } from '../../../shared/ids.js';
-import { deploymentKeys } from '../../../shared/secrets.js';
-import { statisticsSubscription } from '../../../shared/streams.js';
-import { gridRepository } from '../../../shared/table/grids.js';
-import { personRepository } from '../../../shared/table/people.js';
-import { createTenant } from '../../../shared/table/tenants.js';
+import { streamSubscriptions } from '../../../shared/app/index.js';
+import { gridRepository } from '../../../shared/modules/grids/repository.js';
+import { personRepository } from '../../../shared/modules/people/repository.js';
+import { parseIdNumber } from '../../../shared/modules/people/rules/id-number.js';
+import {
+  type Person,
+  personIdPrefix,
+  type RegistrationInput,
+  register,
+} from '../../../shared/modules/people/rules/person.js';
+import { createTenant } from '../../../shared/modules/tenants/repository.js';
+import type { Principal } from '../../../shared/platform/access/principal.js';
+import { todayIn } from '../../../shared/platform/dates.js';
+import { mintId } from '../../../shared/platform/ids.js';
+import { deploymentSecret } from '../../../shared/platform/secrets.js';
 import { idNumberFor } from '../../support/people.js';
 import { createTestTables } from './dynamo.js';
 
@@ -33,7 +38,7 @@ export async function world(prefix: string, gridCount = 2) {
   for (let i = 0; i < gridCount; i++)
     grids.push((await gridRepository(principal).create({ name: `G${i}`, community: 'C' })).gridId);
   const today = todayIn('Asia/Shanghai');
-  const keys = await deploymentKeys();
+  const secret = await deploymentSecret();
 
   async function registerPerson(
     overrides: Partial<RegistrationInput> & { sex?: 'female' | 'male'; born?: string } = {},
@@ -55,12 +60,12 @@ export async function world(prefix: string, gridCount = 2) {
         sex: id.value.sex,
         birthDate: id.value.birthDate,
       },
-      { personId: newId.person(), cardNumber: await repo.nextCardNumber() },
+      { personId: mintId(personIdPrefix), cardNumber: await repo.nextCardNumber() },
       today,
       new Date().toISOString(),
     );
-    const idHash = keys.idNumberHash(principal.tenantId, id.value.idNumber);
-    await repo.register(tr, idHash, { keyId: principal.keyId, name: 'Admin' });
+    const idHash = secret.idNumberHash(principal.tenantId, id.value.idNumber);
+    await repo.register({ transition: tr, idHash, actor: { keyId: principal.keyId, name: 'Admin' } });
     return { ...tr.person, idHash };
   }
 
@@ -70,7 +75,7 @@ export async function world(prefix: string, gridCount = 2) {
     const poller = new StreamPoller({
       dynamoEndpoint: tables.endpoint,
       tableName: tables.registry,
-      subscription: statisticsSubscription,
+      subscription: statisticsSubscription(),
       handler: async (event) => {
         events.push(structuredClone(event));
         return { batchItemFailures: [] };
@@ -86,6 +91,12 @@ export async function world(prefix: string, gridCount = 2) {
 
   return { tables, principal, grids, today, registerPerson, streamEvents };
 }
+
+const statisticsSubscription = () => {
+  const found = streamSubscriptions.find((sub) => sub.name === 'statistics');
+  if (!found) throw new Error('no statistics subscription in shared/app');
+  return found;
+};
 
 export const records = (events: DynamoDBStreamEvent[]): DynamoDBRecord[] => events.flatMap((e) => e.Records);
 export const asEvent = (rs: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: rs });

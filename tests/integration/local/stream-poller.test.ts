@@ -11,13 +11,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTables } from '../../infra/local/dynamodb.js';
-import type { DeadLetter } from '../../infra/local/stream/dead-letters.js';
-import type { StreamHandler } from '../../infra/local/stream/delivery.js';
-import { StreamPoller } from '../../infra/local/stream/poller.js';
-import type { StreamSubscription } from '../../shared/streams.js';
-import { registryTable } from '../../shared/table/definition.js';
-import { testDynamoClient, testEndpoint, uniqueTableName } from './support/dynamo.js';
+import { ensureTables } from '../../../infra/local/dynamodb.js';
+import type { DeadLetter } from '../../../infra/local/stream/dead-letters.js';
+import type { StreamHandler } from '../../../infra/local/stream/delivery.js';
+import { StreamPoller } from '../../../infra/local/stream/poller.js';
+import { registryTable } from '../../../shared/app/index.js';
+import type { StreamSubscription } from '../../../shared/platform/module.js';
+import { testDynamoClient, testEndpoint, uniqueTableName } from '../support/dynamo.js';
 
 /** The statistics subscription's shape, tuned so the file runs in seconds. */
 const baseSubscription: StreamSubscription = {

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/http/tenants.js';
-import { lambdaContext } from '../../infra/local/handlers.js';
-import { createTestTables } from './support/dynamo.js';
+import { handler } from '../../../functions/http/tenants.js';
+import { lambdaContext } from '../../../infra/local/handlers.js';
+import { createTestTables } from '../support/dynamo.js';
 
 const signup = (headers: Record<string, string>): APIGatewayProxyEventV2 =>
   ({

@@ -1,16 +1,18 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { aggregate } from '../../functions/streams/statistics.js';
-import { type Contributions, contributions, itemId, sum } from '../../shared/domain/counters.js';
-import { addDays, todayIn } from '../../shared/domain/dates.js';
-import { close, verify } from '../../shared/domain/person.js';
-import { closeStaleRegistrations } from '../../shared/registry/close-stale.js';
-import { reconcileTenant } from '../../shared/statistics/reconcile.js';
-import { documentClient } from '../../shared/table/client.js';
-import { counterRepository } from '../../shared/table/counters.js';
-import { gridRecords } from '../../shared/table/grid-records.js';
-import { personRepository, StaleWriteError } from '../../shared/table/people.js';
-import { reconciliationRepository } from '../../shared/table/reconciliations.js';
-import { asEvent, records, world } from './support/world.js';
+import { aggregate } from '../../../functions/streams/statistics.js';
+import { engine } from '../../../shared/app/index.js';
+import { personRepository, StaleWriteError } from '../../../shared/modules/people/repository.js';
+import { close, verify } from '../../../shared/modules/people/rules/person.js';
+import { closeStaleRegistrations } from '../../../shared/modules/people/use-cases/close-stale.js';
+import { sum } from '../../../shared/modules/statistics/engine.js';
+import { reconcileTenant } from '../../../shared/modules/statistics/reconcile.js';
+import { counterRepository } from '../../../shared/modules/statistics/repository/counters.js';
+import { reconciliationRepository } from '../../../shared/modules/statistics/repository/reconciliations.js';
+import { gridRecords } from '../../../shared/modules/statistics/repository/records.js';
+import { type Contributions, counterItemId } from '../../../shared/platform/counting.js';
+import { addDays, todayIn } from '../../../shared/platform/dates.js';
+import { documentClient } from '../../../shared/platform/table/client.js';
+import { asEvent, records, world } from '../support/world.js';
 
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -19,7 +21,7 @@ async function expected(w: World): Promise<Contributions> {
   const parts: Contributions[] = [];
   for (const gridId of w.grids)
     for await (const page of gridRecords(w.principal, gridId))
-      parts.push(sum(page.map((r) => contributions(r))));
+      parts.push(sum(page.map((r) => engine.contributions(r))));
   return sum(parts);
 }
 
@@ -28,17 +30,29 @@ async function stored(w: World): Promise<Contributions> {
   const out: Contributions = new Map();
   const repo = counterRepository(w.principal);
   for (const gridId of w.grids) {
-    for (const item of await repo.gaugeItems(gridId, true)) {
+    const items = [
+      ...(await repo.gaugeItems(gridId, { consistent: true })),
+      ...(await repo.monthItems(gridId, { from: '0000-01', to: '9999-12', consistent: true })),
+    ];
+    for (const item of items) {
       const fields = new Map([...item.fields].filter(([, n]) => n !== 0));
-      if (fields.size > 0) out.set(itemId(item.ref), fields);
-    }
-    for (const m of await repo.months(gridId, '0000-01', '9999-12', true)) {
-      const fields = new Map([...m.fields].filter(([, n]) => n !== 0));
-      if (fields.size > 0) out.set(itemId({ gridId, kind: 'month', month: m.month }), fields);
+      if (fields.size > 0) out.set(counterItemId(item.ref), fields);
     }
   }
   for (const [id, f] of out) if (f.size === 0) out.delete(id);
   return out;
+}
+
+/** The people gauges of a grid, merged, and the main gauge item's revision. */
+async function peopleGauges(w: World, gridId: string) {
+  const fields = new Map<string, number>();
+  let revision: number | undefined;
+  for (const item of await counterRepository(w.principal).gaugeItems(gridId, { consistent: true })) {
+    if (item.ref.module !== 'people' || item.ref.kind !== 'gauge') continue;
+    for (const [f, n] of item.fields) fields.set(f, (fields.get(f) ?? 0) + n);
+    if (item.ref.bucket === '') revision = item.revision;
+  }
+  return { fields, revision };
 }
 
 const plain = (c: Contributions) => Object.fromEntries([...c].map(([id, f]) => [id, Object.fromEntries(f)]));
@@ -71,10 +85,21 @@ describe('the stream aggregator is exact under at-least-once delivery', () => {
         w.today,
         new Date().toISOString(),
       );
-      await repo.apply(tr, p.version, p.idHash, actor, { verifiedOn: w.today, outcome: 'moved' });
+      await repo.apply({
+        transition: tr,
+        fromVersion: p.version,
+        idHash: p.idHash,
+        actor,
+        extra: { verifiedOn: w.today, outcome: 'moved' },
+      });
     }
     for (const p of people.slice(30, 45)) {
-      await repo.apply(close(p, w.today, new Date().toISOString()), p.version, p.idHash, actor);
+      await repo.apply({
+        transition: close(p, w.today, new Date().toISOString()),
+        fromVersion: p.version,
+        idHash: p.idHash,
+        actor,
+      });
     }
   }, 120_000);
 
@@ -171,9 +196,11 @@ describe('closing stale registrations', () => {
           w.today,
           new Date().toISOString(),
         );
-        await personRepository(w.principal).apply(tr, raced.version, raced.idHash, {
-          keyId: 'k',
-          name: 'officer',
+        await personRepository(w.principal).apply({
+          transition: tr,
+          fromVersion: raced.version,
+          idHash: raced.idHash,
+          actor: { keyId: 'k', name: 'officer' },
         });
       }
       return out;
@@ -203,12 +230,17 @@ describe('closing stale registrations', () => {
       const p = await w.registerPerson({ arrivedOn: addDays(w.today, -300) });
       const repo = personRepository(w.principal);
       const verification = repo
-        .apply(
-          verify(p, { verifiedOn: w.today, outcome: 'present' }, w.today, new Date().toISOString()),
-          p.version,
-          p.idHash,
-          { keyId: 'k', name: 'o' },
-        )
+        .apply({
+          transition: verify(
+            p,
+            { verifiedOn: w.today, outcome: 'present' },
+            w.today,
+            new Date().toISOString(),
+          ),
+          fromVersion: p.version,
+          idHash: p.idHash,
+          actor: { keyId: 'k', name: 'o' },
+        })
         .then(
           () => 'verified',
           (e) => (e instanceof StaleWriteError ? 'lost' : Promise.reject(e)),
@@ -232,17 +264,21 @@ describe('reconciliation', () => {
     const gridId = w.grids[0] as string;
     const p = await w.registerPerson({ born: '1977-07-07', arrivedOn: addDays(w.today, -3) });
     for (const e of await w.streamEvents()) await aggregate(e);
-    await personRepository(w.principal).apply(
-      close(p, w.today, new Date().toISOString()),
-      p.version,
-      p.idHash,
-      { keyId: 'k', name: 't' },
-    );
+    await personRepository(w.principal).apply({
+      transition: close(p, w.today, new Date().toISOString()),
+      fromVersion: p.version,
+      idHash: p.idHash,
+      actor: { keyId: 'k', name: 't' },
+    });
     for (const e of await w.streamEvents()) await aggregate(e);
-    const before = await counterRepository(w.principal).gauges(gridId, true);
+    const before = await peopleGauges(w, gridId);
     expect([...before.fields.values()].filter((n) => n === 0).length).toBeGreaterThan(0);
-    await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
-    const after = await counterRepository(w.principal).gauges(gridId, true);
+    await reconcileTenant(w.principal, {
+      engine,
+      settleMs: 0,
+      shouldStop: () => false,
+    });
+    const after = await peopleGauges(w, gridId);
     expect([...after.fields.values()].filter((n) => n === 0)).toEqual([]);
     expect(plain(await stored(w))).toEqual(plain(await expected(w)));
   });
@@ -256,12 +292,12 @@ describe('reconciliation', () => {
     // Drift: lose 2 inflow in grid 0, invent a month in grid 2.
     const counters = counterRepository(w.principal);
     await counters.repair(
-      { gridId: w.grids[0]!, kind: 'gauges' },
+      { module: 'people', gridId: w.grids[0]!, kind: 'gauge', bucket: '' },
       new Map([['flow|inflow', -2]]),
-      (await counters.gauges(w.grids[0]!, true)).revision,
+      (await peopleGauges(w, w.grids[0]!)).revision,
     );
     await counters.repair(
-      { gridId: w.grids[2]!, kind: 'month', month: '2001-01' },
+      { module: 'people', gridId: w.grids[2]!, kind: 'month', month: '2001-01' },
       new Map([['registered', 7]]),
       undefined,
     );
@@ -269,10 +305,18 @@ describe('reconciliation', () => {
 
     // Stop after the first grid: the run is checkpointed and incomplete.
     let grids = 0;
-    const partial = await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => grids++ >= 1 });
+    const partial = await reconcileTenant(w.principal, {
+      engine,
+      settleMs: 0,
+      shouldStop: () => grids++ >= 1,
+    });
     expect(partial.complete).toBe(false);
     expect(partial.run).toMatchObject({ finishedAt: null, gridsChecked: 1, driftRepaired: 1 });
-    const resumed = await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
+    const resumed = await reconcileTenant(w.principal, {
+      engine,
+      settleMs: 0,
+      shouldStop: () => false,
+    });
     expect(resumed.complete).toBe(true);
     expect(resumed.run).toMatchObject({
       runId: partial.run.runId,
@@ -287,7 +331,11 @@ describe('reconciliation', () => {
     const runs = await reconciliationRepository(w.principal).list(10);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ runId: partial.run.runId, driftFound: 2, driftRepaired: 2 });
-    const clean = await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
+    const clean = await reconcileTenant(w.principal, {
+      engine,
+      settleMs: 0,
+      shouldStop: () => false,
+    });
     expect(clean.run).toMatchObject({ driftFound: 0, driftRepaired: 0 });
     expect(todayIn('Asia/Shanghai')).toBe(w.today);
   });
@@ -299,7 +347,11 @@ describe('reconciliation and the stream in flight', () => {
     for (const e of await w.streamEvents()) await aggregate(e);
     await w.registerPerson({ gridId: w.grids[0] });
     // The stream is behind: the new registration's delta is not in the counters yet.
-    const run = await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
+    const run = await reconcileTenant(w.principal, {
+      engine,
+      settleMs: 0,
+      shouldStop: () => false,
+    });
     expect(run.run).toMatchObject({ driftRepaired: 0, gridsSkipped: 1 });
     for (const e of await w.streamEvents()) await aggregate(e);
     expect(plain(await stored(w))).toEqual(plain(await expected(w)));
@@ -319,7 +371,11 @@ describe('reconciliation and the stream in flight', () => {
         ExpressionAttributeValues: { ':bad': 'yesterday-ish' },
       }),
     );
-    const run = await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false });
+    const run = await reconcileTenant(w.principal, {
+      engine,
+      settleMs: 0,
+      shouldStop: () => false,
+    });
     expect(run.complete).toBe(true);
     expect(run.run.malformedRecords).toBe(1);
   });
@@ -330,6 +386,7 @@ describe('reconciliation and the stream in flight', () => {
     const passStartedAt = new Date().toISOString();
     // First invocation: time runs out after the first tenant.
     const first = await reconcileTenant(tenants[0]!.principal, {
+      engine,
       settleMs: 0,
       shouldStop: () => false,
       passStartedAt,
@@ -337,6 +394,7 @@ describe('reconciliation and the stream in flight', () => {
     expect(first.complete).toBe(true);
     // The continuation starts again at the first tenant: it is skipped, not re-run.
     const again = await reconcileTenant(tenants[0]!.principal, {
+      engine,
       settleMs: 0,
       shouldStop: () => false,
       passStartedAt,
@@ -344,13 +402,20 @@ describe('reconciliation and the stream in flight', () => {
     expect(again.run.runId).toBe(first.run.runId);
     for (const w of tenants.slice(1)) {
       expect(
-        (await reconcileTenant(w.principal, { settleMs: 0, shouldStop: () => false, passStartedAt }))
-          .complete,
+        (
+          await reconcileTenant(w.principal, {
+            engine,
+            settleMs: 0,
+            shouldStop: () => false,
+            passStartedAt,
+          })
+        ).complete,
       ).toBe(true);
     }
     expect(await reconciliationRepository(tenants[0]!.principal).list(10)).toHaveLength(1);
     // The next night's pass runs it again.
     const nextNight = await reconcileTenant(tenants[0]!.principal, {
+      engine,
       settleMs: 0,
       shouldStop: () => false,
       passStartedAt: new Date(Date.now() + 1000).toISOString(),

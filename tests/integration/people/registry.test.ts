@@ -3,16 +3,20 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler as peopleHandler } from '../../functions/http/people.js';
-import { handler as tenantsHandler } from '../../functions/http/tenants.js';
-import { lambdaContext } from '../../infra/local/handlers.js';
-import { depart, register } from '../../shared/domain/person.js';
-import { toAuthorizerContext } from '../../shared/http/principal.js';
-import { newId } from '../../shared/ids.js';
-import { documentClient } from '../../shared/table/client.js';
-import { DuplicateIdNumberError, personRepository, StaleWriteError } from '../../shared/table/people.js';
-import { testDynamoClient } from './support/dynamo.js';
-import { world } from './support/world.js';
+import { handler as peopleHandler } from '../../../functions/http/people.js';
+import { handler as tenantsHandler } from '../../../functions/http/tenants.js';
+import { lambdaContext } from '../../../infra/local/handlers.js';
+import {
+  DuplicateIdNumberError,
+  personRepository,
+  StaleWriteError,
+} from '../../../shared/modules/people/repository.js';
+import { depart, personIdPrefix, register } from '../../../shared/modules/people/rules/person.js';
+import { toAuthorizerContext } from '../../../shared/platform/access/principal.js';
+import { mintId } from '../../../shared/platform/ids.js';
+import { documentClient } from '../../../shared/platform/table/client.js';
+import { testDynamoClient } from '../support/dynamo.js';
+import { world } from '../support/world.js';
 
 type World = Awaited<ReturnType<typeof world>>;
 let w: World;
@@ -61,11 +65,11 @@ describe('person repository', () => {
       Array.from({ length: 12 }, async () => {
         const tr = register(
           { ...first, lastVerifiedOn: null },
-          { personId: newId.person(), cardNumber: 'C-race' },
+          { personId: mintId(personIdPrefix), cardNumber: 'C-race' },
           w.today,
           new Date().toISOString(),
         );
-        await repo.register(tr, first.idHash, { keyId: 'k', name: 'racer' });
+        await repo.register({ transition: tr, idHash: first.idHash, actor: { keyId: 'k', name: 'racer' } });
         return tr.person.personId;
       }),
     );
@@ -93,16 +97,16 @@ describe('person repository', () => {
     const freshHash = `${template.idHash}-fresh`;
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () =>
-        repo.register(
-          register(
+        repo.register({
+          transition: register(
             { ...template, lastVerifiedOn: null },
-            { personId: newId.person(), cardNumber: 'C' },
+            { personId: mintId(personIdPrefix), cardNumber: 'C' },
             w.today,
             new Date().toISOString(),
           ),
-          freshHash,
-          { keyId: 'k', name: 'racer' },
-        ),
+          idHash: freshHash,
+          actor: { keyId: 'k', name: 'racer' },
+        }),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -112,19 +116,19 @@ describe('person repository', () => {
     const p = await w.registerPerson();
     const repo = personRepository(w.principal);
     const actor = { keyId: 'k', name: 'o' };
-    await repo.apply(
-      depart(p, { departedOn: w.today, reason: 'left' }, w.today, new Date().toISOString()),
-      p.version,
-      p.idHash,
+    await repo.apply({
+      transition: depart(p, { departedOn: w.today, reason: 'left' }, w.today, new Date().toISOString()),
+      fromVersion: p.version,
+      idHash: p.idHash,
       actor,
-    );
+    });
     await expect(
-      repo.apply(
-        depart(p, { departedOn: w.today, reason: 'left' }, w.today, new Date().toISOString()),
-        p.version,
-        p.idHash,
+      repo.apply({
+        transition: depart(p, { departedOn: w.today, reason: 'left' }, w.today, new Date().toISOString()),
+        fromVersion: p.version,
+        idHash: p.idHash,
         actor,
-      ),
+      }),
     ).rejects.toBeInstanceOf(StaleWriteError);
     await expect(repo.activePersonIdOf(p.idHash)).resolves.toBeUndefined();
     expect((await repo.history(p.personId)).map((h) => h.action)).toEqual(['registered', 'departed']);
@@ -211,15 +215,12 @@ describe('transactions that lose a race for an item', () => {
     }) as typeof doc.send);
     try {
       const repo = personRepository(w.principal);
-      await repo.apply(
-        depart(p, { departedOn: w.today, reason: 'left' }, w.today, new Date().toISOString()),
-        p.version,
-        p.idHash,
-        {
-          keyId: 'k',
-          name: 'o',
-        },
-      );
+      await repo.apply({
+        transition: depart(p, { departedOn: w.today, reason: 'left' }, w.today, new Date().toISOString()),
+        fromVersion: p.version,
+        idHash: p.idHash,
+        actor: { keyId: 'k', name: 'o' },
+      });
       expect(conflicts).toBe(2);
       expect((await repo.get(p.personId))?.status).toBe('departed');
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, signUp } from './support/api.js';
+import { call, expectProblem, signUp } from '../support/api.js';
 
 describe('sign-up', () => {
   it('creates a workspace and shows the admin key once', async () => {
@@ -284,7 +284,7 @@ describe('errors', () => {
 
 describe('the route table', () => {
   it('every route is served by the local host (not the $default 404/405)', async () => {
-    const { routes } = await import('../../shared/http/routes.js');
+    const { routes } = await import('../../../shared/app/index.js');
     for (const route of routes) {
       const path = route.path.replace(/\{[^}]+\}/g, 'x_01ARZ3NDEKTSV4RRFFQ69G5FAV');
       const res = await call(route.method, path);

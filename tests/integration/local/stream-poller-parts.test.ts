@@ -12,11 +12,11 @@ import {
   type FailedBatch,
   interpretResponse,
   type StreamHandler,
-} from '../../infra/local/stream/delivery.js';
-import { mayStartReading } from '../../infra/local/stream/discovery.js';
-import { toLambdaRecord } from '../../infra/local/stream/events.js';
-import { matchesFilters } from '../../infra/local/stream/filters.js';
-import { Stopped } from '../../infra/local/stream/util.js';
+} from '../../../infra/local/stream/delivery.js';
+import { mayStartReading } from '../../../infra/local/stream/discovery.js';
+import { toLambdaRecord } from '../../../infra/local/stream/events.js';
+import { matchesFilters } from '../../../infra/local/stream/filters.js';
+import { Stopped } from '../../../infra/local/stream/util.js';
 
 const source = {
   streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/x',

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dynamoAnswers } from '../../infra/local/dynamodb.js';
-import { HttpHost } from '../../infra/local/http-host.js';
-import { startStack } from '../support/local-stack.js';
-import { freePort } from '../support/ports.js';
+import { dynamoAnswers } from '../../../infra/local/dynamodb.js';
+import { HttpHost } from '../../../infra/local/http-host.js';
+import { startStack } from '../../support/local-stack.js';
+import { freePort } from '../../support/ports.js';
 
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'registry-start-'));

@@ -10,10 +10,11 @@ import {
   ensureDynamoDbLocal,
   ensureTables,
   localDynamoClient,
-} from '../../infra/local/dynamodb.js';
-import { idempotencyTable, registryIndexes, registryTable, tables } from '../../shared/table/definition.js';
-import { freePort } from './global-setup.js';
-import { createTestTables, testDynamoClient, testEndpoint, uniqueTableName } from './support/dynamo.js';
+} from '../../../infra/local/dynamodb.js';
+import { registryTable, tables } from '../../../shared/app/index.js';
+import { idempotencyTable } from '../../../shared/platform/table/definition.js';
+import { freePort } from '../../support/ports.js';
+import { createTestTables, testDynamoClient, testEndpoint, uniqueTableName } from '../support/dynamo.js';
 
 const client = testDynamoClient();
 afterAll(() => client.destroy());
@@ -118,12 +119,8 @@ describe('ensureTables', () => {
     expect(registry.LatestStreamArn).toBeTruthy();
 
     const indexes = new Map((registry.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i]));
-    expect([...indexes.keys()].sort()).toEqual(
-      Object.values(registryIndexes)
-        .map((i) => i.name)
-        .sort(),
-    );
-    for (const def of Object.values(registryIndexes)) {
+    expect([...indexes.keys()].sort()).toEqual(registryTable.indexes.map((i) => i.name).sort());
+    for (const def of registryTable.indexes) {
       const index = indexes.get(def.name)!;
       expect(index.IndexStatus).toBe('ACTIVE');
       expect(index.KeySchema).toEqual([

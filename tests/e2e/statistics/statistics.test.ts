@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { localDynamoClient } from '../../infra/local/dynamodb.js';
-import { seedCommunity, seedNumbers } from '../../infra/local/seed-data.js';
-import { addDays, monthOf, todayIn } from '../../shared/domain/dates.js';
-import { registryTable } from '../../shared/table/definition.js';
-import { keys } from '../../shared/table/keys.js';
-import { idNumberFor } from '../support/people.js';
-import { call, eventually, signUp, type Workspace } from './support/api.js';
+import { localDynamoClient } from '../../../infra/local/dynamodb.js';
+import { seedCommunity, seedNumbers } from '../../../infra/local/seed-data.js';
+import { registryTable } from '../../../shared/app/index.js';
+import { statisticsKeys } from '../../../shared/modules/statistics/keys.js';
+import { addDays, monthOf, todayIn } from '../../../shared/platform/dates.js';
+import { idNumberFor } from '../../support/people.js';
+import { call, eventually, signUp, type Workspace } from '../support/api.js';
 
 const run = promisify(execFile);
 const today = todayIn('Asia/Shanghai');
@@ -249,7 +249,7 @@ describe('scheduled jobs via npm run job', () => {
     await db.send(
       new UpdateCommand({
         TableName: registryTable.name,
-        Key: keys.gridCounters(township, g),
+        Key: statisticsKeys.counterItem(township, { module: 'people', gridId: g, kind: 'gauge', bucket: '' }),
         UpdateExpression: 'ADD #f :n',
         ExpressionAttributeNames: { '#f': 'flow|outflow' },
         ExpressionAttributeValues: { ':n': 5 },
