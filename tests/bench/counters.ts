@@ -1,7 +1,8 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { addDays, todayIn } from '../../shared/domain/dates.js';
-import { documentClient, registryTableName } from '../../shared/table/client.js';
-import { keys, type TenantContext } from '../../shared/table/keys.js';
+import { statisticsKeys } from '../../shared/modules/statistics/keys.js';
+import { addDays, todayIn } from '../../shared/platform/dates.js';
+import { documentClient, registryTableName } from '../../shared/platform/table/client.js';
+import type { TenantContext } from '../../shared/platform/table/tenant-context.js';
 import type { Api } from './api.js';
 import { pool, waitUntil } from './measure.js';
 import { registrationBody } from './people.js';
@@ -17,7 +18,7 @@ export interface BurstFigure {
   /** Sum of `revision` over the tenant's counter items: one per counter-item update. */
   counterWrites: number;
   counterItems: number;
-  /** Dedupe markers (`TENANT#<t>#STREAM#…`), one per applied stream record that counts. */
+  /** Dedupe markers (`APPLIED#…` beside their source items), one per applied stream record that counts. */
   markers: number;
 }
 
@@ -71,14 +72,14 @@ export async function counterBurst(
         new QueryCommand({
           TableName: registryTableName(),
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.gridPartition(tenant, gridId) },
+          ExpressionAttributeValues: { ':pk': statisticsKeys.gridPartition(tenant, gridId) },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
       for (const item of out.Items ?? []) {
-        const sk = item.sk as string;
-        if (!sk.startsWith(keys.gaugesPrefix) && !sk.startsWith(keys.monthPrefix)) continue;
+        // Counter items of every module, gauge and month alike: the key decoding says which.
+        if (!statisticsKeys.counterRefOf(gridId, item.sk as string)) continue;
         counterItems++;
         counterWrites += Number(item.revision ?? 0);
       }
@@ -86,16 +87,17 @@ export async function counterBurst(
     } while (start);
   }
 
-  // Markers sit beside their source items (`APPLIED#…`): count the tenant's with a filtered scan.
-  const tenantPrefix = `${keys.tenantPartition(tenant)}#`;
+  // Markers sit beside their source items (`APPLIED#…`), as entity `stream-marker`: count the
+  // tenant's with a filtered scan.
+  const tenantPrefix = `${statisticsKeys.tenantPartition(tenant)}#`;
   let markers = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
       new ScanCommand({
         TableName: registryTableName(),
-        FilterExpression: 'begins_with(pk, :tenant) AND begins_with(sk, :applied)',
-        ExpressionAttributeValues: { ':tenant': tenantPrefix, ':applied': keys.appliedPrefix },
+        FilterExpression: 'begins_with(pk, :tenant) AND entity = :marker',
+        ExpressionAttributeValues: { ':tenant': tenantPrefix, ':marker': 'stream-marker' },
         Select: 'COUNT',
         ExclusiveStartKey: start,
       }),

@@ -1,7 +1,7 @@
-import { addDays } from '../../shared/domain/dates.js';
-import { parseIdNumber } from '../../shared/domain/id-number.js';
-import { register, type Transition } from '../../shared/domain/person.js';
-import { newId } from '../../shared/ids.js';
+import { parseIdNumber } from '../../shared/modules/people/rules/id-number.js';
+import { personIdPrefix, register, type Transition } from '../../shared/modules/people/rules/person.js';
+import { addDays } from '../../shared/platform/dates.js';
+import { mintId } from '../../shared/platform/ids.js';
 import { idNumberAt } from '../support/people.js';
 
 /**
@@ -30,7 +30,7 @@ export function registrationOf(body: RegistrationBody, cardSequence: number, tod
   if (!id.ok) throw new Error(`bench ID number ${body.idNumber}: ${id.message}`);
   return register(
     { ...body, idNumber: id.value.idNumber, sex: id.value.sex, birthDate: id.value.birthDate },
-    { personId: newId.person(), cardNumber: `C${String(cardSequence).padStart(8, '0')}` },
+    { personId: mintId(personIdPrefix), cardNumber: `C${String(cardSequence).padStart(8, '0')}` },
     today,
     new Date().toISOString(),
   );

@@ -1,8 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { reconcileGrid } from '../../shared/statistics/reconcile.js';
-import { documentClient, registryTableName } from '../../shared/table/client.js';
-import { registryIndexes } from '../../shared/table/definition.js';
-import { indexKeys, type TenantContext } from '../../shared/table/keys.js';
+import { engine } from '../../shared/app/index.js';
+import { peopleIndexKeys } from '../../shared/modules/people/keys.js';
+import { reconcileGrid } from '../../shared/modules/statistics/reconcile.js';
+import { documentClient, registryTableName } from '../../shared/platform/table/client.js';
+import { registryIndexes } from '../../shared/platform/table/definition.js';
+import type { TenantContext } from '../../shared/platform/table/tenant-context.js';
 
 export interface ReconcileFigure {
   rounds: number;
@@ -26,7 +28,7 @@ async function queryGrid(t: TenantContext, gridId: string): Promise<number> {
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: { ':pk': indexKeys.byGrid(t, gridId) },
+        ExpressionAttributeValues: { ':pk': peopleIndexKeys.byGrid(t, gridId) },
         ExclusiveStartKey: start,
       }),
     );
@@ -58,7 +60,7 @@ export async function reconciliationRate(
 
     started = performance.now();
     for (const gridId of grids) {
-      const r = await reconcileGrid(t, gridId, 0);
+      const r = await reconcileGrid(t, { gridId, settleMs: 0, engine });
       reconciled += r.recordsRead;
       driftFound += r.driftFound;
     }

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTables, localDynamoClient } from '../../infra/local/dynamodb.js';
-import { addDays, todayIn } from '../../shared/domain/dates.js';
-import { lastSeenOn } from '../../shared/domain/person.js';
-import { deploymentKeys } from '../../shared/secrets.js';
-import { registryTable } from '../../shared/table/definition.js';
-import { keys, personIndexKeys, type TenantContext } from '../../shared/table/keys.js';
+import { registryTable } from '../../shared/app/index.js';
+import { personItem } from '../../shared/modules/people/repository.js';
+import { addDays, todayIn } from '../../shared/platform/dates.js';
+import { deploymentSecret } from '../../shared/platform/secrets.js';
+import type { TenantContext } from '../../shared/platform/table/tenant-context.js';
 import type { Api } from './api.js';
 import { percentile, perSecond, pool, waitUntil } from './measure.js';
 import { type RegistrationBody, registrationBody, registrationOf } from './people.js';
@@ -36,31 +36,16 @@ export async function registrationThroughput(
   const today = todayIn('Asia/Shanghai');
   const ws = await api.township('Bench throughput', 3);
   const tenant: TenantContext = { tenantId: ws.tenantId };
-  const hashes = await deploymentKeys();
+  const secret = await deploymentSecret();
   const bodies = (from: number, count: number) =>
     Array.from({ length: count }, (_, k) =>
       registrationBody(from + k, ws.grids, addDays(today, -((from + k) % 60))),
     );
 
-  /** The person item the repository writes for this body (see personRepository.register). */
-  const personItem = (body: RegistrationBody, cardSequence: number) => {
+  /** The person item the repository writes for this body: its own `personItem`, not a copy. */
+  const personItemOf = (body: RegistrationBody, cardSequence: number) => {
     const p = registrationOf(body, cardSequence, today).person;
-    const idHash = hashes.idNumberHash(tenant.tenantId, p.idNumber);
-    return {
-      ...keys.person(tenant, p.personId),
-      ...p,
-      entity: 'person',
-      tenantId: tenant.tenantId,
-      idHash,
-      lastSeenOn: lastSeenOn(p),
-      ...personIndexKeys(tenant, {
-        personId: p.personId,
-        gridId: p.gridId,
-        status: p.status,
-        idHash,
-        lastSeenOn: lastSeenOn(p),
-      }),
-    };
+    return personItem(tenant, p, secret.idNumberHash(tenant.tenantId, p.idNumber));
   };
 
   const scratch = `BenchScratch-${randomBytes(4).toString('hex')}`;
@@ -106,7 +91,7 @@ export async function registrationThroughput(
     // Warm-up (untimed): JIT, connections, the handlers' first load in the stack.
     const warmUp = take(opts.warmUp);
     await raw(
-      warmUp.map((b, k) => personItem(b, k + 1)),
+      warmUp.map((b, k) => personItemOf(b, k + 1)),
       false,
     );
     await viaApi(warmUp, false);
@@ -120,7 +105,7 @@ export async function registrationThroughput(
       // The same people both ways: their person items raw into the scratch table, then via the API.
       const people = take(Math.min(perRound, opts.registrations - done));
       rawMs += await raw(
-        people.map((b, k) => personItem(b, opts.warmUp + done + k + 1)),
+        people.map((b, k) => personItemOf(b, opts.warmUp + done + k + 1)),
         true,
       );
       apiMs += await viaApi(people, true);

@@ -5,8 +5,9 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { useLocalStack } from '../../infra/local/settings.js';
-import { contributions } from '../../shared/domain/counters.js';
-import { dynamoClient } from '../../shared/table/client.js';
+import { engine } from '../../shared/app/index.js';
+import { personItem } from '../../shared/modules/people/repository.js';
+import { dynamoClient } from '../../shared/platform/table/client.js';
 import { type StopReport, startStack } from '../support/local-stack.js';
 import { Api } from './api.js';
 import { type BurstFigure, counterBurst } from './counters.js';
@@ -27,13 +28,15 @@ const plan = {
 /**
  * A naive per-record updater writes every counter item a registration touches — its grid's
  * gauges, its month, and for a woman her birth-years item — once per record. Counted with the
- * one definition (contributions) over the burst's own registrations.
+ * engine's contributions over the person item the repository writes for each of the burst's
+ * registrations.
  */
 const naiveWritesPerRegistration = (() => {
   let items = 0;
   for (let k = 0; k < plan.burst.registrations; k++) {
     const body = registrationBody(plan.burst.firstIndex + k, ['g'], '2026-01-01');
-    items += contributions({ entity: 'person', ...registrationOf(body, 1, '2026-01-01').person }).size;
+    const { person } = registrationOf(body, 1, '2026-01-01');
+    items += engine.contributions(personItem({ tenantId: 'bench' }, person, 'bench-hash')).size;
   }
   return items / plan.burst.registrations;
 })();

@@ -1,11 +1,11 @@
-import { addDays, todayIn } from '../../shared/domain/dates.js';
-import { closeStaleRegistrations } from '../../shared/registry/close-stale.js';
-import { deploymentKeys } from '../../shared/secrets.js';
-import { documentClient } from '../../shared/table/client.js';
-import { gridRepository } from '../../shared/table/grids.js';
-import type { TenantContext } from '../../shared/table/keys.js';
-import { personRepository } from '../../shared/table/people.js';
-import { createTenant, tenantRepository } from '../../shared/table/tenants.js';
+import { gridRepository } from '../../shared/modules/grids/repository.js';
+import { personRepository } from '../../shared/modules/people/repository.js';
+import { closeStaleRegistrations } from '../../shared/modules/people/use-cases/close-stale.js';
+import { createTenant, tenantRepository } from '../../shared/modules/tenants/repository.js';
+import { addDays, todayIn } from '../../shared/platform/dates.js';
+import { deploymentSecret } from '../../shared/platform/secrets.js';
+import { documentClient } from '../../shared/platform/table/client.js';
+import type { TenantContext } from '../../shared/platform/table/tenant-context.js';
 import type { Api } from './api.js';
 import { batchWrite, capturePuts } from './loader.js';
 import { countingReads, type ReadCount, waitUntil } from './measure.js';
@@ -53,7 +53,7 @@ export async function staleCloser(
       (await gridRepository(tenant).create({ name: `Bench grid ${i + 1}`, community: 'Bench' })).gridId,
     );
 
-  const hashes = await deploymentKeys();
+  const secret = await deploymentSecret();
   const repo = personRepository(tenant);
   const actor = { keyId: signup.keyId, name: 'bench loader' };
   const total = opts.active + opts.due;
@@ -69,7 +69,11 @@ export async function staleCloser(
         ? addDays(today, -(settings.staleAfterDays + 1 + (k % 60)))
         : addDays(today, -(k % settings.staleAfterDays));
       const tr = registrationOf(registrationBody(opts.firstIndex + k, grids, arrivedOn), k + 1, today);
-      await repo.register(tr, hashes.idNumberHash(tenant.tenantId, tr.person.idNumber), actor);
+      await repo.register({
+        transition: tr,
+        idHash: secret.idNumberHash(tenant.tenantId, tr.person.idNumber),
+        actor,
+      });
     }
   });
   const loadMs = await batchWrite(documentClient(), puts, opts.concurrency);
