@@ -1,4 +1,4 @@
-import { makeIdNumber } from '../../shared/domain/id-number.js';
+import { makeIdNumber } from '../../shared/modules/people/rules/id-number.js';
 
 export { idNumberFor } from '../../infra/local/seed-data.js';
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, isIsoDate } from '../../shared/domain/dates.js';
 import {
   checkCharacter,
   makeIdNumber,
   maskIdNumber,
   maskPhone,
   parseIdNumber,
-} from '../../shared/domain/id-number.js';
+} from '../../../shared/modules/people/rules/id-number.js';
+import { addDays, isIsoDate } from '../../../shared/platform/dates.js';
 
 const TODAY = '2025-06-15';
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

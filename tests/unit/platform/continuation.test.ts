@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { continueLater } from '../../shared/continuation.js';
+import { continueLater } from '../../../shared/platform/continuation.js';
 
 const lambda = mockClient(LambdaClient);
 const saved = { ...process.env };

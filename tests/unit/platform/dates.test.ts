@@ -13,7 +13,7 @@ import {
   monthOf,
   monthsBetween,
   todayIn,
-} from '../../shared/domain/dates.js';
+} from '../../../shared/platform/dates.js';
 
 /** Every date from `from` to `to`, both included. */
 function datesFrom(from: string, to: string): string[] {

@@ -3,14 +3,17 @@ import {
   defaultRoute,
   findRoute,
   httpFunctions,
-  matchRoute,
+  matchRequest,
   type RouteDefinition,
-  roles,
-  routeKeyOf,
   routes,
-} from '../../shared/http/routes.js';
+} from '../../../shared/app/index.js';
+import { roles } from '../../../shared/platform/access/roles.js';
+import { matchRoute } from '../../../shared/platform/http/match.js';
+import { routeKeyOf } from '../../../shared/platform/http/route.js';
 
-const table = routes as readonly RouteDefinition[];
+const table: readonly RouteDefinition[] = routes;
+const functionNames = httpFunctions.map((f) => f.name);
+const functionNamed = (name: string) => httpFunctions.find((f) => f.name === name);
 const SAMPLE_ID = 'x_01SAMPLE';
 
 /** A concrete request path for a route: every `{param}` replaced by a sample id. */
@@ -18,13 +21,13 @@ const concrete = (path: string, id = SAMPLE_ID) => path.replace(/\{[^}]+\}/g, id
 const paramNames = (path: string) => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
 
 function matched(method: string, path: string) {
-  const m = matchRoute(method, path);
+  const m = matchRequest(method, path);
   if (!m || !('route' in m)) throw new Error(`${method} ${path} matched no route: ${JSON.stringify(m)}`);
   return m;
 }
 
 function allowed(method: string, path: string): string[] {
-  const m = matchRoute(method, path);
+  const m = matchRequest(method, path);
   if (!m || !('allowedMethods' in m))
     throw new Error(`${method} ${path}: expected a 405, got ${JSON.stringify(m)}`);
   return [...m.allowedMethods].sort();
@@ -39,14 +42,14 @@ describe('the route table', () => {
   it.each(table.map((r) => [routeKeyOf(r), r] as const))(
     '%s is served by a function that exists',
     (_key, r) => {
-      expect(Object.keys(httpFunctions)).toContain(r.fn);
-      expect(httpFunctions[r.fn].entry).toMatch(/^functions\/http\/.+\.ts$/);
+      expect(functionNames).toContain(r.fn);
+      expect(functionNamed(r.fn)?.entry).toMatch(/^functions\/http\/.+\.ts$/);
     },
   );
 
   it('every HTTP function serves at least one route, and $default goes to one that exists', () => {
-    for (const fn of Object.keys(httpFunctions)) expect(table.some((r) => r.fn === fn)).toBe(true);
-    expect(Object.keys(httpFunctions)).toContain(defaultRoute.fn);
+    for (const fn of functionNames) expect(table.some((r) => r.fn === fn)).toBe(true);
+    expect(functionNames).toContain(defaultRoute.fn);
   });
 
   it('every path is under /v1 and every access list names known roles', () => {
@@ -75,7 +78,36 @@ describe('the route table', () => {
   });
 });
 
-describe('matchRoute', () => {
+describe('matchRoute takes the route table first', () => {
+  const own = [
+    { method: 'GET', path: '/v1/things/{thingId}' },
+    { method: 'POST', path: '/v1/things/special' },
+  ] as const;
+
+  it('matches against the table it is given, and only that one', () => {
+    expect(matchRoute(own, 'GET', '/v1/things/t_1')).toEqual({
+      route: own[0],
+      pathParameters: { thingId: 't_1' },
+    });
+    expect(matchRoute(own, 'POST', '/v1/things/special')).toEqual({ route: own[1], pathParameters: {} });
+    expect(matchRoute(own, 'GET', '/v1/things/special')).toEqual({
+      route: own[0],
+      pathParameters: { thingId: 'special' },
+    });
+    expect(matchRoute(own, 'DELETE', '/v1/things/special')).toEqual({ allowedMethods: ['GET', 'POST'] });
+    expect(matchRoute(own, 'GET', '/v1/health')).toBeUndefined();
+    expect(matchRoute([], 'GET', '/v1/health')).toBeUndefined();
+  });
+
+  it('matchRequest is matchRoute over the app route table', () => {
+    for (const r of table) {
+      const path = concrete(r.path);
+      expect(matchRequest(r.method, path)).toEqual(matchRoute(table, r.method, path));
+    }
+  });
+});
+
+describe('matchRequest', () => {
   it.each(table.map((r) => [routeKeyOf(r), r] as const))('%s matches its own concrete path', (_key, r) => {
     const m = matched(r.method, concrete(r.path));
     expect(m.route).toBe(r);
@@ -150,7 +182,8 @@ describe('matchRoute', () => {
     '/v1/grids/g_1/people',
     '/V1/health',
   ])('%s is unknown', (path) => {
-    for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) expect(matchRoute(method, path)).toBeUndefined();
+    for (const method of ['GET', 'POST', 'PATCH', 'DELETE'])
+      expect(matchRequest(method, path)).toBeUndefined();
   });
 
   it.each([
@@ -170,8 +203,8 @@ describe('matchRoute', () => {
 
   // A malformed escape stays as sent: the id is unknown (404), never a 5xx.
   it('does not throw on a malformed percent-escape in a parameter', () => {
-    expect(() => matchRoute('GET', '/v1/people/%E0%A4%A')).not.toThrow();
-    expect(() => matchRoute('GET', '/v1/people/%')).not.toThrow();
-    expect(() => matchRoute('DELETE', '/v1/people/%zz')).not.toThrow();
+    expect(() => matchRequest('GET', '/v1/people/%E0%A4%A')).not.toThrow();
+    expect(() => matchRequest('GET', '/v1/people/%')).not.toThrow();
+    expect(() => matchRequest('DELETE', '/v1/people/%zz')).not.toThrow();
   });
 });

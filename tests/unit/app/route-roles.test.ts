@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { engine, routes } from '../../../shared/app/index.js';
+import { platformRoutes } from '../../../shared/app/platform-routes.js';
+import { gridHandlers } from '../../../shared/modules/grids/handlers.js';
+import { peopleHandlers } from '../../../shared/modules/people/handlers.js';
+import { statisticsHandlers } from '../../../shared/modules/statistics/handlers.js';
+import { tenantHandlers } from '../../../shared/modules/tenants/handlers.js';
+import { type Role, roles } from '../../../shared/platform/access/roles.js';
+import { type AnyRouteDeclaration, routeKeyOf } from '../../../shared/platform/http/route.js';
+
+/**
+ * Who may call what, written out by hand from the contract (and the route table before the
+ * modules split): NOT read back from the table. A route added to the table without an entry
+ * here fails, so every new route's roles are decided on purpose.
+ */
+const expectedAccess: Record<string, 'public' | readonly Role[]> = {
+  // platform
+  'GET /v1/health': 'public',
+  'GET /v1/openapi.json': 'public',
+  // tenants and keys
+  'POST /v1/signup': 'public',
+  'GET /v1/tenant': ['admin', 'office', 'grid', 'viewer'],
+  'PATCH /v1/tenant/settings': ['admin'],
+  'POST /v1/api-keys': ['admin'],
+  'GET /v1/api-keys': ['admin'],
+  'DELETE /v1/api-keys/{keyId}': ['admin'],
+  // grids
+  'POST /v1/grids': ['admin'],
+  'GET /v1/grids': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/grids/{gridId}': ['admin', 'office', 'grid', 'viewer'],
+  // people
+  'POST /v1/people': ['admin', 'office'],
+  'GET /v1/people': ['admin', 'office', 'grid', 'viewer'],
+  'POST /v1/people/batch': ['admin', 'office'],
+  'GET /v1/people/{personId}': ['admin', 'office', 'grid', 'viewer'],
+  'PATCH /v1/people/{personId}': ['admin', 'office'],
+  'POST /v1/people/{personId}/verifications': ['admin', 'office', 'grid'],
+  'POST /v1/people/{personId}/departure': ['admin', 'office'],
+  'GET /v1/people/{personId}/history': ['admin', 'office'],
+  // statistics
+  'GET /v1/stats': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/stats/monthly': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/grids/{gridId}/stats': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/reconciliations': ['admin'],
+};
+
+/** Roles as a sorted list (or 'public'), so the order a declaration names them in does not matter. */
+const normalized = (access: 'public' | readonly Role[]) =>
+  access === 'public' ? access : [...access].sort();
+
+const tableKeys = routes.map(routeKeyOf);
+
+describe('route roles', () => {
+  it('every route of the table has a written expectation (a new route needs an entry here)', () => {
+    expect(tableKeys.filter((key) => !(key in expectedAccess))).toEqual([]);
+  });
+
+  it('every expectation names a route of the table (none was dropped or renamed)', () => {
+    expect(Object.keys(expectedAccess).filter((key) => !tableKeys.includes(key))).toEqual([]);
+  });
+
+  it.each(routes.map((r) => [routeKeyOf(r), r] as const))(
+    '%s allows exactly the expected roles',
+    (key, r) => {
+      const expected = expectedAccess[key];
+      expect(expected, `no expectation for ${key}`).toBeDefined();
+      if (expected === undefined) return;
+      expect(normalized(r.access)).toEqual(normalized(expected));
+    },
+  );
+
+  it('viewers never write; grid keys write only verifications', () => {
+    const writes = Object.entries(expectedAccess).filter(
+      ([key, a]) => !key.startsWith('GET ') && a !== 'public',
+    );
+    for (const [key] of writes) expect(expectedAccess[key]).not.toContain('viewer');
+    expect(writes.filter(([, a]) => a.includes('grid')).map(([key]) => key)).toEqual([
+      'POST /v1/people/{personId}/verifications',
+    ]);
+    // and the table agrees
+    for (const r of routes) {
+      if (r.method === 'GET' || r.access === 'public') continue;
+      expect(r.access, routeKeyOf(r)).not.toContain('viewer');
+      if (routeKeyOf(r) !== 'POST /v1/people/{personId}/verifications')
+        expect(r.access).not.toContain('grid');
+    }
+  });
+
+  it('every role named is a known role', () => {
+    for (const access of Object.values(expectedAccess))
+      if (access !== 'public') for (const role of access) expect(roles).toContain(role);
+  });
+});
+
+describe('the functions enforce the same roles', () => {
+  // The HTTP handler checks the role from its own implementations' declarations (API Gateway's
+  // authorizer only authenticates), so those must say what the table says.
+  const served: Record<string, readonly AnyRouteDeclaration[]> = {
+    platform: Object.values(platformRoutes),
+    tenants: tenantHandlers.map((h) => h.declaration),
+    grids: gridHandlers.map((h) => h.declaration),
+    people: peopleHandlers.map((h) => h.declaration),
+    stats: statisticsHandlers(engine).map((h) => h.declaration),
+  };
+
+  it('each function implements exactly the routes the table gives it', () => {
+    for (const fn of new Set(routes.map((r) => r.fn))) {
+      expect(served[fn], `no implementations listed for function ${fn}`).toBeDefined();
+      expect((served[fn] ?? []).map(routeKeyOf).sort(), fn).toEqual(
+        routes
+          .filter((r) => r.fn === fn)
+          .map(routeKeyOf)
+          .sort(),
+      );
+    }
+  });
+
+  it.each(Object.entries(served).flatMap(([fn, ds]) => ds.map((d) => [fn, routeKeyOf(d), d] as const)))(
+    '%s: %s checks the expected roles',
+    (_fn, key, declaration) => {
+      const expected = expectedAccess[key];
+      expect(expected, `no expectation for ${key}`).toBeDefined();
+      if (expected === undefined) return;
+      expect(normalized(declaration.access)).toEqual(normalized(expected));
+    },
+  );
+});
