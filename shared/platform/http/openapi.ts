@@ -30,7 +30,7 @@ const problemSchema = {
 };
 
 const operationId = (r: AnyRouteDeclaration) =>
-  `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, '').replace(/[/.](\w)/g, (_, c: string) => c.toUpperCase())}`;
+  `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())}`;
 
 function queryParameters(r: AnyRouteDeclaration): Record<string, unknown>[] {
   if (!r.query) return [];
@@ -95,7 +95,7 @@ export function openApiDocument(routes: readonly AnyRouteDeclaration[]): Record<
             : {}),
         },
         default: {
-          description: 'Error (RFC 9457 problem details)',
+          description: 'Error',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },

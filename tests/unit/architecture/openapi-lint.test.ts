@@ -64,7 +64,9 @@ describe('the OpenAPI document', () => {
     };
     const op = broken.paths['/v1/people']?.post as Record<string, unknown>;
     delete op.security;
-    op.requestBody = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } } };
+    op.requestBody = {
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } },
+    };
     const errors = await errorsOf(broken);
     expect(errors.some((e) => e.startsWith('security-defined'))).toBe(true);
     expect(errors.some((e) => e.startsWith('no-unresolved-refs'))).toBe(true);

@@ -38,9 +38,9 @@ export function personWrites(t: TenantContext) {
         new UpdateCommand({
           TableName: table,
           Key: keys.cardSequence(t),
-          UpdateExpression: 'ADD #n :one',
+          UpdateExpression: 'ADD #n :one SET entity = :entity',
           ExpressionAttributeNames: { '#n': 'value' },
-          ExpressionAttributeValues: { ':one': 1 },
+          ExpressionAttributeValues: { ':one': 1, ':entity': 'card-sequence' },
           ReturnValues: 'UPDATED_NEW',
         }),
       );

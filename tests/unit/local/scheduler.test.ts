@@ -4,8 +4,9 @@ import {
   nextRunAt,
   Scheduler,
   scheduledEvent,
-} from '../../infra/local/scheduler.js';
-import { type ScheduleDefinition, schedules } from '../../shared/streams.js';
+} from '../../../infra/local/scheduler.js';
+import { schedules } from '../../../shared/app/index.js';
+import type { ScheduleDefinition } from '../../../shared/platform/module.js';
 
 const schedule = (at: { hour: number; minute: number }, timeZone: string): ScheduleDefinition => ({
   name: 'test-job',
