@@ -1,87 +1,33 @@
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addNagPacks } from '../../infra/constructs/nag.js';
-import { RegistryStack } from '../../infra/registry-stack.js';
+import type { RegistryStack } from '../../infra/registry-stack.js';
 import {
   defaultRoute,
   httpFunctions,
   registryTable,
   routes,
   schedules,
-  streamSubscriptions,
   tables,
 } from '../../shared/app/index.js';
-import { env, metricNames, metricsNamespace, serviceName } from '../../shared/platform/config.js';
 import type { IndexDefinition, TableDefinition } from '../../shared/platform/table/definition.js';
-
-const statisticsSubscription = streamSubscriptions.find((s) => s.name === 'statistics')!;
-/** The stack's function serving an HTTP group, and its statistics stream consumer. */
-const http = (stack: RegistryStack, name: string) => stack.httpFunctions.get(name)!;
-const statisticsFunction = (stack: RegistryStack) => stack.streamFunctions.get('statistics')!;
-
-type Json = Record<string, unknown>;
-interface CfnResourceJson {
-  Type: string;
-  Properties: Json;
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-}
-
-const writeActions =
-  /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|PartiQL(Insert|Update|Delete)|\*)$/;
+import {
+  http,
+  type Json,
+  logicalId,
+  resource,
+  resources,
+  statisticsFunction,
+  statisticsSubscription,
+  synthesize,
+} from './support/stack.js';
 
 let prod: RegistryStack;
 let template: Template;
 let dev: RegistryStack;
 let devTemplate: Template;
 
-/** Logical id of the CloudFormation resource behind an L2 construct. */
-const logicalId = (construct: IConstruct): string =>
-  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
-
-const resources = (t: Template, type: string): Record<string, CfnResourceJson> =>
-  t.findResources(type) as Record<string, CfnResourceJson>;
-
-const resource = (t: Template, id: string): CfnResourceJson => {
-  const found = t.toJSON().Resources[id] as CfnResourceJson | undefined;
-  if (!found) throw new Error(`no resource ${id}`);
-  return found;
-};
-
-/** Every IAM statement attached (inline or via a Policy resource) to a role. */
-function statementsOfRole(t: Template, roleId: string): { Action: string[]; Resource: unknown[] }[] {
-  const out: { Action: string[]; Resource: unknown[] }[] = [];
-  for (const policy of Object.values(resources(t, 'AWS::IAM::Policy'))) {
-    const roles = policy.Properties.Roles as unknown[];
-    if (!roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId }))) continue;
-    const doc = policy.Properties.PolicyDocument as { Statement: Json[] };
-    for (const s of doc.Statement) {
-      expect(s.Effect).toBe('Allow');
-      out.push({
-        Action: ([] as string[]).concat(s.Action as string | string[]),
-        Resource: ([] as unknown[]).concat(s.Resource),
-      });
-    }
-  }
-  const role = resource(t, roleId);
-  expect(role.Properties.Policies, `${roleId} has no inline policies`).toBeUndefined();
-  return out;
-}
-
 beforeAll(() => {
-  // The production shape, synthesized once with real esbuild bundling and the nag packs on (a nag
-  // finding would make Template.fromStack throw here).
-  const app = new App();
-  prod = new RegistryStack(app, 'Registry-prod', { stage: 'prod', requireSignupToken: true });
-  addNagPacks(app);
-  template = Template.fromStack(prod);
-
-  // A dev stage only to compare the stage-dependent settings; bundling skipped to keep it fast.
-  const devApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  dev = new RegistryStack(devApp, 'Registry-dev', { stage: 'dev' });
-  devTemplate = Template.fromStack(dev);
+  ({ prod, template, dev, devTemplate } = synthesize());
 });
 
 describe('HTTP API from the route table', () => {
@@ -348,154 +294,6 @@ describe('schedules from the schedule list', () => {
       const text = input['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '"TOKEN"')).join('');
       const event = JSON.parse(text.replaceAll('""TOKEN""', '"TOKEN"')) as Json;
       expect(event).toMatchObject({ 'detail-type': 'Scheduled Event', detail: def.input });
-    }
-  });
-});
-
-describe('Lambda functions', () => {
-  const functions = () => Object.entries(resources(template, 'AWS::Lambda::Function'));
-
-  it('are exactly the route groups, the authorizer, the stream consumer and the jobs', () => {
-    expect(functions()).toHaveLength(httpFunctions.length + 2 + schedules.length);
-  });
-
-  it('run nodejs24.x on arm64 with X-Ray active, 1024 MB and their own log group', () => {
-    for (const [id, fn] of functions()) {
-      expect(fn.Properties, id).toMatchObject({
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
-        MemorySize: 1024,
-        Handler: 'index.handler',
-      });
-      const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-      expect(resource(template, logGroup).Properties.RetentionInDays, id).toBe(30);
-      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(variables, id).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-        POWERTOOLS_LOG_LEVEL: expect.any(String),
-        [env.stage]: 'prod',
-      });
-    }
-  });
-
-  it('have the timeouts of their kind', () => {
-    const timeoutOf = (c: IConstruct) => resource(template, logicalId(c)).Properties.Timeout;
-    for (const { name } of httpFunctions) {
-      expect(timeoutOf(http(prod, name).fn)).toBe(10);
-    }
-    expect(timeoutOf(prod.authorizerFunction.fn)).toBe(5);
-    expect(timeoutOf(statisticsFunction(prod).fn)).toBe(60);
-  });
-
-  it('get the environment their table access needs', () => {
-    const variablesOf = (c: IConstruct, t = template) =>
-      (resource(t, logicalId(c)).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    for (const def of httpFunctions) {
-      const name = def.name;
-      const variables = variablesOf(http(prod, name).fn);
-      expect(Object.hasOwn(variables, env.registryTable), name).toBe(def.tableAccess !== 'none');
-      expect(Object.hasOwn(variables, env.deploymentSecretArn), name).toBe(def.tableAccess !== 'none');
-      expect(Object.hasOwn(variables, env.idempotencyTable), name).toBe(def.tableAccess === 'readWrite');
-      expect(Object.hasOwn(variables, env.signupTokenSecretArn), name).toBe(name === 'tenants');
-    }
-    expect(variablesOf(prod.authorizerFunction.fn)).not.toHaveProperty(env.deploymentSecretArn);
-    expect(variablesOf(prod.authorizerFunction.fn)).toHaveProperty(env.registryTable);
-    expect(variablesOf(http(dev, 'tenants').fn, devTemplate)).not.toHaveProperty(env.signupTokenSecretArn);
-  });
-});
-
-describe('IAM least privilege', () => {
-  const statementsOf = (fn: { role: IConstruct }) => statementsOfRole(template, logicalId(fn.role));
-  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(prod.tables.get(registryTable.name)!), 'Arn'] });
-
-  it('uses no AWS managed policies on any role', () => {
-    for (const [id, role] of Object.entries(resources(template, 'AWS::IAM::Role'))) {
-      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
-    }
-  });
-
-  it('gives the stats function no write action on any table', () => {
-    const actions = statementsOf(http(prod, 'stats')).flatMap((s) => s.Action);
-    expect(actions).toContain('dynamodb:Query');
-    expect(actions.filter((a) => writeActions.test(a))).toEqual([]);
-  });
-
-  it('lets the authorizer only GetItem on the registry table', () => {
-    const dynamo = statementsOf(prod.authorizerFunction).filter((s) =>
-      s.Action.some((a) => a.startsWith('dynamodb:')),
-    );
-    expect(dynamo).toEqual([{ Action: ['dynamodb:GetItem'], Resource: [tableArn()] }]);
-  });
-
-  it('gives table access only as the definitions say', () => {
-    for (const def of httpFunctions) {
-      const name = def.name;
-      const actions = statementsOf(http(prod, name)).flatMap((s) => s.Action);
-      const dynamo = actions.filter((a) => a.startsWith('dynamodb:'));
-      if (def.tableAccess === 'none') expect(dynamo, name).toEqual([]);
-      else expect(dynamo, name).toContain('dynamodb:GetItem');
-      expect(
-        actions.some((a) => writeActions.test(a)),
-        name,
-      ).toBe(def.tableAccess === 'readWrite');
-      expect(actions.includes('secretsmanager:GetSecretValue'), name).toBe(def.tableAccess !== 'none');
-    }
-    for (const def of schedules) {
-      const actions = statementsOf(prod.scheduleFunctions.get(def.name)!).flatMap((s) => s.Action);
-      expect(
-        actions.some((a) => writeActions.test(a)),
-        def.name,
-      ).toBe(def.tableAccess === 'readWrite');
-    }
-    const stream = statementsOf(statisticsFunction(prod)).flatMap((s) => s.Action);
-    expect(stream).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:UpdateItem']));
-  });
-
-  it('never grants a service-wide wildcard action', () => {
-    for (const [id, policy] of Object.entries(resources(template, 'AWS::IAM::Policy'))) {
-      const doc = policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] };
-      for (const action of doc.Statement.flatMap((s) => ([] as string[]).concat(s.Action))) {
-        expect(action, id).not.toMatch(/(^\*$|:\*$)/);
-      }
-    }
-  });
-});
-
-describe('alarms', () => {
-  it('watch API 5xx, stream iterator age, both dead-letter queues and counter drift', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: '5xx',
-      Namespace: 'AWS/ApiGateway',
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Period: 300,
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'IteratorAge',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(statisticsFunction(prod).fn) } }],
-      Threshold: 60_000,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
-    for (const queue of [prod.statisticsDlq, prod.scheduleDlq]) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: metricNames.counterDrift,
-      Namespace: metricsNamespace,
-      Dimensions: [{ Name: 'service', Value: serviceName }],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
-    for (const [id, alarm] of Object.entries(resources(template, 'AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: logicalId(prod.alarmTopic) }]);
     }
   });
 });

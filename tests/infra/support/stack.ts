@@ -1,0 +1,78 @@
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { expect } from 'vitest';
+import { addNagPacks } from '../../../infra/constructs/nag.js';
+import { RegistryStack } from '../../../infra/registry-stack.js';
+import { streamSubscriptions } from '../../../shared/app/index.js';
+
+export const statisticsSubscription = streamSubscriptions.find((s) => s.name === 'statistics')!;
+/** The stack's function serving an HTTP group, and its statistics stream consumer. */
+export const http = (stack: RegistryStack, name: string) => stack.httpFunctions.get(name)!;
+export const statisticsFunction = (stack: RegistryStack) => stack.streamFunctions.get('statistics')!;
+
+export type Json = Record<string, unknown>;
+export interface CfnResourceJson {
+  Type: string;
+  Properties: Json;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+export const writeActions =
+  /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|PartiQL(Insert|Update|Delete)|\*)$/;
+
+/** Logical id of the CloudFormation resource behind an L2 construct. */
+export const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+export const resources = (t: Template, type: string): Record<string, CfnResourceJson> =>
+  t.findResources(type) as Record<string, CfnResourceJson>;
+
+export const resource = (t: Template, id: string): CfnResourceJson => {
+  const found = t.toJSON().Resources[id] as CfnResourceJson | undefined;
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+};
+
+/** Every IAM statement attached (inline or via a Policy resource) to a role. */
+export function statementsOfRole(t: Template, roleId: string): { Action: string[]; Resource: unknown[] }[] {
+  const out: { Action: string[]; Resource: unknown[] }[] = [];
+  for (const policy of Object.values(resources(t, 'AWS::IAM::Policy'))) {
+    const roles = policy.Properties.Roles as unknown[];
+    if (!roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId }))) continue;
+    const doc = policy.Properties.PolicyDocument as { Statement: Json[] };
+    for (const s of doc.Statement) {
+      expect(s.Effect).toBe('Allow');
+      out.push({
+        Action: ([] as string[]).concat(s.Action as string | string[]),
+        Resource: ([] as unknown[]).concat(s.Resource),
+      });
+    }
+  }
+  const role = resource(t, roleId);
+  expect(role.Properties.Policies, `${roleId} has no inline policies`).toBeUndefined();
+  return out;
+}
+
+export interface Synthesized {
+  prod: RegistryStack;
+  template: Template;
+  dev: RegistryStack;
+  devTemplate: Template;
+}
+
+/**
+ * The production shape, synthesized with real esbuild bundling and the nag packs on (a nag
+ * finding would make Template.fromStack throw), and a dev stage to compare the stage-dependent
+ * settings (bundling skipped to keep it fast).
+ */
+export function synthesize(): Synthesized {
+  const app = new App();
+  const prod = new RegistryStack(app, 'Registry-prod', { stage: 'prod', requireSignupToken: true });
+  addNagPacks(app);
+  const template = Template.fromStack(prod);
+  const devApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const dev = new RegistryStack(devApp, 'Registry-dev', { stage: 'dev' });
+  return { prod, template, dev, devTemplate: Template.fromStack(dev) };
+}
