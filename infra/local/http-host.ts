@@ -17,6 +17,11 @@ import { HttpProblem } from '../../shared/platform/http/problem.js';
 import { routeKeyOf } from '../../shared/platform/http/route.js';
 import { lambdaContext, loadHandler } from './handlers.js';
 
+interface AuthorizerAnswer {
+  isAuthorized?: boolean;
+  context?: Record<string, unknown>;
+}
+
 /** API Gateway's own payload limit (the functions enforce the contract's 256 KiB). */
 const gatewayMaxBody = 10 * 1024 * 1024;
 
@@ -35,6 +40,7 @@ export interface HttpHostOptions {
 export class HttpHost {
   private server: Server | undefined;
   private tokens: number;
+  private readonly authorizerCache = new Map<string, { answer: AuthorizerAnswer; expires: number }>();
   private lastRefill = Date.now();
 
   constructor(private readonly options: HttpHostOptions) {
@@ -66,6 +72,29 @@ export class HttpHost {
       server.close(() => done());
       server.closeAllConnections();
     });
+  }
+
+  /**
+   * The authorizer's answer, cached per Authorization header for the TTL of the one definition —
+   * exactly as API Gateway caches it (so revocation and settings changes reach requests within
+   * the same delay on both hosts).
+   */
+  private async authorize(event: APIGatewayProxyEventV2): Promise<AuthorizerAnswer> {
+    const identity = event.headers.authorization ?? '';
+    const now = Date.now();
+    const cached = this.authorizerCache.get(identity);
+    if (cached && cached.expires > now) return cached.answer;
+    const authorizer = await loadHandler(authorizerDefinition.entry);
+    const answer = (await authorizer(
+      toAuthorizerEvent(event),
+      lambdaContext('authorizer', 5),
+    )) as AuthorizerAnswer;
+    if (this.authorizerCache.size > 10_000) this.authorizerCache.clear();
+    this.authorizerCache.set(identity, {
+      answer,
+      expires: now + authorizerDefinition.cacheTtlSeconds * 1000,
+    });
+    return answer;
   }
 
   private takeToken(): boolean {
@@ -130,10 +159,9 @@ export class HttpHost {
     });
 
     if (route && route.access !== 'public') {
-      const authorizer = await loadHandler(authorizerDefinition.entry);
-      let auth: { isAuthorized?: boolean; context?: Record<string, unknown> };
+      let auth: AuthorizerAnswer;
       try {
-        auth = await authorizer(toAuthorizerEvent(event), lambdaContext('authorizer', 5));
+        auth = await this.authorize(event);
       } catch {
         send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
         return finish(500);

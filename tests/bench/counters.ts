@@ -65,21 +65,22 @@ export async function counterBurst(
   const db = documentClient();
   let counterWrites = 0;
   let counterItems = 0;
-  for (const gridId of ws.grids) {
+  // Counter items of every module and grid, gauge and month alike: the key decoding says which.
+  for (const pk of [statisticsKeys.gauges(tenant).pk, statisticsKeys.months(tenant).pk]) {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await db.send(
         new QueryCommand({
           TableName: registryTableName(),
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': statisticsKeys.gridPartition(tenant, gridId) },
+          ExpressionAttributeValues: { ':pk': pk },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
       for (const item of out.Items ?? []) {
-        // Counter items of every module, gauge and month alike: the key decoding says which.
-        if (!statisticsKeys.counterRefOf(gridId, item.sk as string)) continue;
+        const ref = statisticsKeys.counterRefOf({ pk: item.pk as string, sk: item.sk as string });
+        if (!ref || !ws.grids.includes(ref.gridId)) continue;
         counterItems++;
         counterWrites += Number(item.revision ?? 0);
       }

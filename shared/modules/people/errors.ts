@@ -1,5 +1,5 @@
 import { HttpProblem, type ProblemMapper, problems } from '../../platform/http/problem.js';
-import { DuplicateIdNumberError, StaleWriteError } from './repository.js';
+import { DuplicateIdNumberError, StaleWriteError, UnknownGridError } from './repository.js';
 import { LifecycleError } from './rules/person.js';
 
 /** The people module's domain errors → problem+json: the one place, for single and batch routes alike. */
@@ -9,6 +9,7 @@ export const peopleProblem: ProblemMapper = (error) => {
     if (error.field) return problems.field(error.field, error.message);
     return new HttpProblem(400, error.message);
   }
+  if (error instanceof UnknownGridError) return problems.field('gridId', 'no such grid in this township');
   if (error instanceof DuplicateIdNumberError) {
     return problems.conflict('An active registration with this ID number exists in this township.', {
       personId: error.existingPersonId,

@@ -7,8 +7,8 @@ import { personRepository } from './repository.js';
 import { peopleRoutes as routes } from './routes.js';
 import { depart, update, verify } from './rules/person.js';
 import { registerBatch } from './use-cases/batch.js';
-import { changePerson, gridMustExist, personInScope } from './use-cases/change.js';
-import { listByGrid, listByIdNumber } from './use-cases/listing.js';
+import { changePerson, mayMoveInto, personInScope } from './use-cases/change.js';
+import { listByIdNumber, listPeople } from './use-cases/listing.js';
 import { registerArrival } from './use-cases/register.js';
 import { personView } from './use-cases/view.js';
 
@@ -16,7 +16,7 @@ const now = () => new Date().toISOString();
 
 export const peopleHandlers = [
   implement(routes.register, async ({ principal, body }) => {
-    const person = await registerArrival({ principal, workspace: await workspaceOf(principal), body });
+    const person = await registerArrival({ principal, workspace: workspaceOf(principal), body });
     return { body: personView(person, principal, false), headers: etag(person) };
   }),
 
@@ -43,7 +43,7 @@ export const peopleHandlers = [
     const page =
       query.idNumber !== undefined
         ? await listByIdNumber(principal, { ...query, idNumber: query.idNumber })
-        : await listByGrid(principal, query);
+        : await listPeople(principal, query);
     return {
       body: { items: page.people.map((p) => personView(p, principal, true)), nextCursor: page.nextCursor },
     };
@@ -59,8 +59,8 @@ export const peopleHandlers = [
       principal,
       personId: params.personId,
       expectedVersion: ifMatch(headers),
-      step: async (p) => {
-        await gridMustExist(principal, body.gridId);
+      step: (p) => {
+        mayMoveInto(principal, body.gridId);
         return update(p, body, now());
       },
     });
@@ -72,9 +72,9 @@ export const peopleHandlers = [
       principal,
       personId: params.personId,
       expectedVersion: ifMatch(headers),
-      step: async (p, today) => {
+      step: (p, today) => {
         const transition = verify(p, body, today, now());
-        await gridMustExist(principal, body.gridId);
+        mayMoveInto(principal, body.gridId);
         return transition;
       },
       extra: () => ({ verifiedOn: body.verifiedOn, outcome: body.outcome }),

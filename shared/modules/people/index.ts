@@ -45,8 +45,10 @@ export const peopleModule: Module = {
       'verifiedOn',
     ],
     due: ['lastSeenOn', 'version'],
+    // what a tenant-wide list filters on (status, the key's grids)
+    byTenant: ['gridId', 'status'],
   },
   entities: ['person', 'history', 'id-guard', 'card-sequence'],
-  keyPrefixes: ['PERSON', 'IDNO', 'DUE', 'SEQUENCE'],
+  keyPrefixes: ['PERSON', 'IDNO', 'DUE', 'SEQUENCE', 'PEOPLE'],
   idPrefixes: [personIdPrefix, eventIdPrefix],
 };

@@ -9,6 +9,7 @@ import { gridIndexPk } from '../grids/keys.js';
 const personPk = (t: TenantContext, personId: string) => `${tenantPk(t)}#PERSON#${personId}`;
 const idNumberPk = (t: TenantContext, idHash: string) => `${tenantPk(t)}#IDNO#${idHash}`;
 const duePk = (t: TenantContext, shard: number) => `${tenantPk(t)}#DUE#${shard}`;
+const peopleListPk = (t: TenantContext) => `${tenantPk(t)}#PEOPLE`;
 
 /** Due-index shards: spread a tenant's active registrations over a few partitions. */
 export const dueShardCount = 4;
@@ -42,6 +43,7 @@ export const personIndexKeys = (
     gridStatusPk: `${gridIndexPk(t, p.gridId)}#STATUS#${p.status}`,
     gridSk: `PERSON#${p.personId}`,
     idNumberPk: idNumberPk(t, p.idHash),
+    tenantListPk: peopleListPk(t),
   };
   if (p.status === 'active') {
     attrs.duePk = duePk(t, shardOf(p.personId));
@@ -64,6 +66,7 @@ export const peopleIndexKeys = {
   byIdNumber: (t: TenantContext, idHash: string): string => idNumberPk(t, idHash),
   /** Every person's gridSk sorts above this, every event's below. */
   gridPeopleStart: 'PERSON#',
+  byTenant: (t: TenantContext): string => peopleListPk(t),
   due: (t: TenantContext, shard: number): string => duePk(t, shard),
   /** Everything last seen strictly before `day` sorts below this bound. */
   dueBefore: (day: string): string => `${day}#`,

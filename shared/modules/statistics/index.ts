@@ -34,7 +34,7 @@ export function statisticsModule(plugins: readonly CounterPlugin[]): Module {
     // when and which version: lets reconciliation check the stream has applied recent writes
     indexProjections: { byGrid: ['version', 'updatedAt', 'at'] },
     entities: ['counters', 'stream-marker', 'reconciliation', 'reconciliation-checkpoint'],
-    keyPrefixes: ['COUNTERS', 'MONTH', 'APPLIED', 'RECONCILIATION'],
+    keyPrefixes: ['GAUGES', 'MONTHS', 'APPLIED', 'RECONCILIATION'],
     idPrefixes: ['r'],
   };
 }

@@ -5,43 +5,47 @@ import {
   type TenantContext,
   tenantPk,
 } from '../../platform/table/tenant-context.js';
-import { gridIndexPk } from '../grids/keys.js';
 
 /**
  * The statistics module's key strings: THE encoding of a counter item's key (and its decoding),
- * dedupe markers and reconciliation runs. Counter items live in their grid's partition:
- * - gauge items: `COUNTERS#<module>` or `COUNTERS#<module>#<bucket>`;
- * - month items: `MONTH#<yyyy-mm>#<module>` (a range of months is one Query).
+ * dedupe markers and reconciliation runs. Counter items live in two partitions per tenant, so
+ * the statistics of every grid are one Query:
+ * - gauge items: `TENANT#<t>#GAUGES` / `<gridId>#<module>` or `<gridId>#<module>#<bucket>`;
+ * - month items: `TENANT#<t>#MONTHS` / `<yyyy-mm>#<gridId>#<module>` (a range of months is one Query).
  */
-const gaugePrefix = 'COUNTERS#';
-const monthPrefix = 'MONTH#';
+const gaugesPk = (t: TenantContext) => `${tenantPk(t)}#GAUGES`;
+const monthsPk = (t: TenantContext) => `${tenantPk(t)}#MONTHS`;
 
 export const statisticsKeys = {
   counterItem(t: TenantContext, ref: CounterItemRef): ItemKey {
-    const pk = gridIndexPk(t, ref.gridId);
-    if (ref.kind === 'gauge')
-      return { pk, sk: `${gaugePrefix}${ref.module}${ref.bucket === '' ? '' : `#${ref.bucket}`}` };
-    return { pk, sk: `${monthPrefix}${ref.month}#${ref.module}` };
+    if (ref.kind === 'gauge') {
+      const bucket = ref.bucket === '' ? '' : `#${ref.bucket}`;
+      return { pk: gaugesPk(t), sk: `${ref.gridId}#${ref.module}${bucket}` };
+    }
+    return { pk: monthsPk(t), sk: `${ref.month}#${ref.gridId}#${ref.module}` };
   },
 
-  /** The counter item a stored item's sort key names (undefined: not a counter item). */
-  counterRefOf(gridId: string, sk: string): CounterItemRef | undefined {
-    if (sk.startsWith(gaugePrefix)) {
-      const [module, bucket, extra] = sk.slice(gaugePrefix.length).split('#');
-      if (!module || extra !== undefined) return undefined;
+  /** The counter item a stored item's key names (undefined: not a counter item). */
+  counterRefOf(key: ItemKey): CounterItemRef | undefined {
+    const parts = key.sk.split('#');
+    if (key.pk.endsWith('#GAUGES')) {
+      const [gridId, module, bucket, extra] = parts;
+      if (!gridId || !module || extra !== undefined) return undefined;
       return { module, gridId, kind: 'gauge', bucket: bucket ?? '' };
     }
-    if (sk.startsWith(monthPrefix)) {
-      const [month, module, extra] = sk.slice(monthPrefix.length).split('#');
-      if (!month || !module || extra !== undefined) return undefined;
+    if (key.pk.endsWith('#MONTHS')) {
+      const [month, gridId, module, extra] = parts;
+      if (!month || !gridId || !module || extra !== undefined) return undefined;
       return { module, gridId, kind: 'month', month };
     }
     return undefined;
   },
 
-  gridPartition: (t: TenantContext, gridId: string): string => gridIndexPk(t, gridId),
-  gaugesPrefix: gaugePrefix,
-  monthRange: (from: string, to: string) => ({ from: `${monthPrefix}${from}#`, to: `${monthPrefix}${to}#~` }),
+  gauges: (t: TenantContext) => ({ pk: gaugesPk(t), gridPrefix: (gridId: string) => `${gridId}#` }),
+  months: (t: TenantContext) => ({
+    pk: monthsPk(t),
+    range: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
+  }),
 
   /**
    * Dedupe marker, beside the source item in its own partition: the counters include this

@@ -1,4 +1,5 @@
 import type { Principal } from '../../platform/access/principal.js';
+import { inScope } from '../../platform/access/scope.js';
 import type { CounterPlugin, ReadContext } from '../../platform/counting.js';
 import { monthsBetween } from '../../platform/dates.js';
 import { gridInScope, gridsInScope } from '../grids/use-cases.js';
@@ -44,14 +45,17 @@ const zeros = (plugins: readonly CounterPlugin[], at: ReadContext): Numbers => r
 
 /** Every grid in the key's scope with its numbers, and the totals over them. */
 export async function statsOfScope(principal: Principal, engine: CountingEngine) {
-  const workspace = await workspaceOf(principal);
+  const workspace = workspaceOf(principal);
   const at = { today: workspace.today, settings: workspace.settings };
-  const grids = await gridsInScope(principal);
-  const counters = counterRepository(principal);
-  const items = await Promise.all(grids.map((g) => counters.gaugeItems(g.gridId)));
+  // Two requests whatever the number of grids: the grids, and every grid's gauge items.
+  const [grids, all] = await Promise.all([
+    gridsInScope(principal),
+    counterRepository(principal).allGaugeItems(),
+  ]);
+  const byGrid = Map.groupBy(all, (item) => item.ref.gridId);
   const totals = zeros(engine.plugins, at);
-  const rows = grids.map((g, i) => {
-    const numbers = readGauges(engine.plugins, items[i] ?? [], at);
+  const rows = grids.map((g) => {
+    const numbers = readGauges(engine.plugins, byGrid.get(g.gridId) ?? [], at);
     addInto(totals, numbers);
     return {
       gridId: g.gridId,
@@ -67,7 +71,7 @@ export async function statsOfScope(principal: Principal, engine: CountingEngine)
 /** One grid's numbers (404 unknown, 403 out of scope). */
 export async function statsOfGrid(principal: Principal, engine: CountingEngine, gridId: string | undefined) {
   const grid = await gridInScope(principal, gridId);
-  const workspace = await workspaceOf(principal);
+  const workspace = workspaceOf(principal);
   const at = { today: workspace.today, settings: workspace.settings };
   const numbers = readGauges(engine.plugins, await counterRepository(principal).gaugeItems(grid.gridId), at);
   return { gridId: grid.gridId, asOf: workspace.today, ...numbers, ...derived(engine.plugins, numbers) };
@@ -79,13 +83,15 @@ export async function monthlyStats(
   engine: CountingEngine,
   query: { from: string; to: string; gridId?: string },
 ) {
-  const gridIds = query.gridId
-    ? [(await gridInScope(principal, query.gridId)).gridId]
-    : (await gridsInScope(principal)).map((g) => g.gridId);
-  const counters = counterRepository(principal);
-  const items = (
-    await Promise.all(gridIds.map((g) => counters.monthItems(g, { from: query.from, to: query.to })))
-  ).flat();
+  // One grid (404 unknown, 403 out of scope), or every grid in the key's scope: one Query of the
+  // tenant's month items either way (a grid-scoped key keeps only its grids' items).
+  if (query.gridId !== undefined) await gridInScope(principal, query.gridId);
+  const found = await counterRepository(principal).monthItems({
+    from: query.from,
+    to: query.to,
+    ...(query.gridId !== undefined ? { gridId: query.gridId } : {}),
+  });
+  const items = found.filter((item) => inScope(principal, item.ref.gridId));
   return { months: monthlyFlows(engine.plugins, { from: query.from, to: query.to, items }) };
 }
 

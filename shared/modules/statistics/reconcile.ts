@@ -53,7 +53,7 @@ async function storedCounters(t: TenantContext, gridId: string): Promise<Snapsho
   const snapshot: Snapshot = new Map();
   const all = [
     ...(await counters.gaugeItems(gridId, { consistent: true })),
-    ...(await counters.monthItems(gridId, { from: '0000-01', to: '9999-12', consistent: true })),
+    ...(await counters.monthItems({ from: '0000-01', to: '9999-12', gridId, consistent: true })),
   ];
   for (const item of all)
     snapshot.set(counterItemId(item.ref), { fields: item.fields, revision: item.revision });

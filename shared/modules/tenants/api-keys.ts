@@ -7,6 +7,7 @@ import { queryAll, transactWrite } from '../../platform/table/query.js';
 import type { TenantContext } from '../../platform/table/tenant-context.js';
 import { apiKeyHash, newApiKeySecret } from './credentials.js';
 import { tenantKeys as keys } from './keys.js';
+import { tenantRepository } from './repository.js';
 import { type ApiKeyRecord, apiKeyIdPrefix } from './rules.js';
 
 const db = () => documentClient();
@@ -101,18 +102,25 @@ export function apiKeyRepository(t: TenantContext) {
   };
 }
 
-/** The authorizer's lookup: a presented secret → the principal, or undefined if unknown/revoked. */
+/**
+ * The authorizer's lookup: a presented secret → the principal with its tenant's settings, or
+ * undefined if the key is unknown or revoked, or its tenant is gone (two reads; the answer is
+ * cached by the host for the authorizer TTL).
+ */
 export async function findPrincipalBySecret(secret: string): Promise<Principal | undefined> {
   const out = await db().send(
     new GetCommand({ TableName: table(), Key: keys.apiKeyLookup(apiKeyHash(secret)), ConsistentRead: true }),
   );
   const it = out.Item;
   if (!it || it.revokedAt) return undefined;
+  const tenant = await tenantRepository({ tenantId: it.tenantId as string }).get();
+  if (!tenant) return undefined;
   return {
     tenantId: it.tenantId,
     keyId: it.keyId,
     keyName: it.name,
     role: it.role,
     gridIds: it.gridIds ?? undefined,
+    settings: tenant.settings,
   };
 }

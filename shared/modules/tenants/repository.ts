@@ -49,16 +49,17 @@ export async function createTenant(input: {
   return { tenantId: tenant.tenantId, keyId: key.record.keyId, apiKey: key.secret };
 }
 
+const tenantView = (item: Record<string, unknown>): Tenant => ({
+  tenantId: item.tenantId as string,
+  townshipName: item.townshipName as string,
+  settings: { ...defaultSettings, ...((item.settings as Partial<TenantSettings> | undefined) ?? {}) },
+});
+
 export function tenantRepository(t: TenantContext) {
   return {
     async get(): Promise<Tenant | undefined> {
       const out = await db().send(new GetCommand({ TableName: table(), Key: keys.tenant(t) }));
-      if (!out.Item) return undefined;
-      return {
-        tenantId: out.Item.tenantId,
-        townshipName: out.Item.townshipName,
-        settings: { ...defaultSettings, ...(out.Item.settings ?? {}) },
-      };
+      return out.Item ? tenantView(out.Item) : undefined;
     },
 
     async updateSettings(changes: Partial<TenantSettings>): Promise<Tenant | undefined> {
@@ -71,8 +72,9 @@ export function tenantRepository(t: TenantContext) {
         values[`:${k}`] = v;
         sets.push(`#settings.#${k} = :${k}`);
       }
-      if (sets.length > 0) {
-        await db().send(
+      if (sets.length === 0) return this.get();
+      try {
+        const out = await db().send(
           new UpdateCommand({
             TableName: table(),
             Key: keys.tenant(t),
@@ -80,10 +82,14 @@ export function tenantRepository(t: TenantContext) {
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
           }),
         );
+        return out.Attributes ? tenantView(out.Attributes) : undefined;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+        throw error;
       }
-      return this.get();
     },
   };
 }

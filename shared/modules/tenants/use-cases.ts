@@ -1,19 +1,24 @@
 import type { Principal } from '../../platform/access/principal.js';
 import { todayIn } from '../../platform/dates.js';
-import { InvalidInput, NotFound, Unauthorized } from '../../platform/errors.js';
+import { InvalidInput, NotFound } from '../../platform/errors.js';
 import type { TenantContext } from '../../platform/table/tenant-context.js';
 import { gridRepository } from '../grids/repository.js';
 import { apiKeyRepository } from './api-keys.js';
 import { tenantRepository } from './repository.js';
 import type { Tenant, TenantSettings } from './rules.js';
 
-export type Workspace = Tenant & { today: string };
+export interface Workspace {
+  settings: TenantSettings;
+  /** The tenant's today, in its time zone. */
+  today: string;
+}
 
-/** The caller's township with its today (in its time zone): what most use cases start from. */
-export async function workspaceOf(t: TenantContext): Promise<Workspace> {
-  const tenant = await tenantRepository(t).get();
-  if (!tenant) throw new Unauthorized('This key belongs to no workspace.');
-  return { ...tenant, today: todayIn(tenant.settings.timeZone) };
+/**
+ * The caller's township settings and its today: what most use cases start from. Read from the
+ * principal (the authorizer passes the tenant's settings on), so it costs no request.
+ */
+export function workspaceOf(principal: Principal): Workspace {
+  return { settings: principal.settings, today: todayIn(principal.settings.timeZone) };
 }
 
 export async function readTenant(t: TenantContext): Promise<Tenant> {

@@ -1,6 +1,12 @@
+import type { TenantSettings } from '../settings.js';
 import type { Role } from './roles.js';
 
-/** Who is calling: what the authorizer found for the API key, passed on as API Gateway does. */
+/**
+ * Who is calling: what the authorizer found for the API key, passed on as API Gateway does —
+ * with what every request needs of the tenant (its settings), so no route reads the tenant item
+ * to learn its time zone. Settings changed with PATCH /v1/tenant/settings reach requests within
+ * the authorizer cache's TTL (both hosts cache alike).
+ */
 export interface Principal {
   tenantId: string;
   keyId: string;
@@ -8,6 +14,7 @@ export interface Principal {
   role: Role;
   /** Grids the key is limited to; undefined = every grid of the tenant. */
   gridIds: readonly string[] | undefined;
+  settings: TenantSettings;
 }
 
 /**
@@ -17,7 +24,17 @@ export interface Principal {
  */
 export type AuthorizerContext =
   | { refused: 'true'; reason: string }
-  | { refused: 'false'; tenantId: string; keyId: string; keyName: string; role: Role; gridIds: string };
+  | {
+      refused: 'false';
+      tenantId: string;
+      keyId: string;
+      keyName: string;
+      role: Role;
+      gridIds: string;
+      timeZone: string;
+      staleAfterDays: string;
+      verificationCycleDays: string;
+    };
 
 export function toAuthorizerContext(p: Principal): AuthorizerContext {
   return {
@@ -27,18 +44,30 @@ export function toAuthorizerContext(p: Principal): AuthorizerContext {
     keyName: p.keyName,
     role: p.role,
     gridIds: p.gridIds ? p.gridIds.join(',') : '*',
+    timeZone: p.settings.timeZone,
+    staleAfterDays: String(p.settings.staleAfterDays),
+    verificationCycleDays: String(p.settings.verificationCycleDays),
   };
 }
 
 export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined): Principal | undefined {
   if (ctx?.refused !== 'false') return undefined;
   const gridIds = String(ctx.gridIds ?? '*');
+  const staleAfterDays = Number(ctx.staleAfterDays);
+  const verificationCycleDays = Number(ctx.verificationCycleDays);
+  if (
+    typeof ctx.timeZone !== 'string' ||
+    !Number.isInteger(staleAfterDays) ||
+    !Number.isInteger(verificationCycleDays)
+  )
+    return undefined;
   return {
     tenantId: String(ctx.tenantId),
     keyId: String(ctx.keyId),
     keyName: String(ctx.keyName),
     role: ctx.role as Role,
     gridIds: gridIds === '*' ? undefined : gridIds.split(',').filter((g) => g !== ''),
+    settings: { timeZone: ctx.timeZone, staleAfterDays, verificationCycleDays },
   };
 }
 

@@ -77,6 +77,7 @@ export function openApiDocument(routes: readonly AnyRouteDeclaration[]): Record<
       summary: r.summary,
       operationId: operationId(r),
       'x-roles': r.access === 'public' ? [] : r.access,
+      'x-dynamodb-requests': r.budget,
       security: r.access === 'public' ? [] : [{ apiKey: [] }],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(r.body

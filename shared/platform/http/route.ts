@@ -23,6 +23,12 @@ export interface RouteDeclaration<B = unknown, Q = unknown, R = unknown> {
   response?: z.ZodType<R>;
   /** The success status (default 200). */
   status?: number;
+  /**
+   * The DynamoDB requests one successful call may make on a warm stack (the authorizer's
+   * answer cached): held by tests/integration/budget. For a batch route: with one item; each
+   * further item adds its own write.
+   */
+  budget: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of routes of every body, query and response type

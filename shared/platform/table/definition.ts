@@ -36,7 +36,9 @@ export interface TableDefinition {
  *   counters read (contributed by the modules), so reconciliation reads one index per grid;
  * - `byGridStatus`: a grid's records of one status (keys only);
  * - `byIdNumber`: every record of one identity (a keyed hash, never the raw number), keys only;
- * - `due`: sparse — only records that can fall due carry it, keyed by the day that matters.
+ * - `due`: sparse — only records that can fall due carry it, keyed by the day that matters;
+ * - `byTenant`: a tenant's records of one kind in a stable order (a page of a tenant-wide list
+ *   is one Query, whatever the number of grids); projects what list filters need.
  */
 export const registryIndexes = {
   byGrid: { name: 'byGrid', partitionKey: 'gridPk', sortKey: 'gridSk', projection: [] as readonly string[] },
@@ -48,6 +50,12 @@ export const registryIndexes = {
   },
   byIdNumber: { name: 'byIdNumber', partitionKey: 'idNumberPk', sortKey: 'gridSk', projection: 'KEYS_ONLY' },
   due: { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk', projection: [] as readonly string[] },
+  byTenant: {
+    name: 'byTenant',
+    partitionKey: 'tenantListPk',
+    sortKey: 'gridSk',
+    projection: [] as readonly string[],
+  },
 } as const satisfies Record<string, IndexDefinition>;
 
 export type RegistryIndexName = keyof typeof registryIndexes;

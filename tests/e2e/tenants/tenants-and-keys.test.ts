@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, signUp } from '../support/api.js';
+import { authorizer } from '../../../shared/app/index.js';
+import { call, eventually, expectProblem, signUp } from '../support/api.js';
 
 describe('sign-up', () => {
   it('creates a workspace and shows the admin key once', async () => {
@@ -119,7 +120,9 @@ describe('API keys', () => {
     expect(list.text).not.toMatch(/trk_/);
   });
 
-  it('refuses a revoked key at once; another tenant’s key id is 404', async () => {
+  it('refuses a revoked key within the authorizer cache TTL (≤ 60 s by contract); another tenant’s key id is 404', {
+    timeout: 60_000,
+  }, async () => {
     const ws = await signUp();
     const other = await signUp();
     const created = await call('POST', '/v1/api-keys', {
@@ -132,7 +135,15 @@ describe('API keys', () => {
     const del = await call('DELETE', `/v1/api-keys/${created.body.keyId}`, { key: ws.adminKey });
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
-    expectProblem(await call('GET', '/v1/tenant', { key }), 401);
+    // Both hosts cache the authorizer's answer per key for `authorizer.cacheTtlSeconds` (30 s).
+    const revokedAt = Date.now();
+    const refused = await eventually(
+      () => call('GET', '/v1/tenant', { key }),
+      (r) => r.status === 401,
+      (authorizer.cacheTtlSeconds + 5) * 1000,
+    );
+    expectProblem(refused, 401);
+    expect(Date.now() - revokedAt).toBeLessThan(60_000);
     const listed = await call('GET', '/v1/api-keys', { key: ws.adminKey });
     expect(
       listed.body.items.find((k: { keyId: string }) => k.keyId === created.body.keyId).revokedAt,

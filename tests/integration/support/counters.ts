@@ -23,7 +23,7 @@ export async function stored(w: World): Promise<Contributions> {
   for (const gridId of w.grids) {
     const items = [
       ...(await repo.gaugeItems(gridId, { consistent: true })),
-      ...(await repo.monthItems(gridId, { from: '0000-01', to: '9999-12', consistent: true })),
+      ...(await repo.monthItems({ from: '0000-01', to: '9999-12', gridId, consistent: true })),
     ];
     for (const item of items) {
       const fields = new Map([...item.fields].filter(([, n]) => n !== 0));

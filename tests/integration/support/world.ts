@@ -18,14 +18,15 @@ import type { Principal } from '../../../shared/platform/access/principal.js';
 import { todayIn } from '../../../shared/platform/dates.js';
 import { mintId } from '../../../shared/platform/ids.js';
 import { deploymentSecret } from '../../../shared/platform/secrets.js';
+import { defaultSettings } from '../../../shared/platform/settings.js';
 import { idNumberFor } from '../../support/people.js';
-import { createTestTables } from './dynamo.js';
+import { createTestTables, type TestTables } from './dynamo.js';
 
 process.env.DEPLOYMENT_SECRET ??= 'integration-test-secret';
 
 /** A tenant with grids in this file's own tables, and helpers to write through the repositories. */
-export async function world(prefix: string, gridCount = 2) {
-  const tables = await createTestTables(prefix);
+export async function world(prefix: string, gridCount = 2, options: { tables?: TestTables } = {}) {
+  const tables = options.tables ?? (await createTestTables(prefix));
   const signup = await createTenant({ townshipName: prefix, adminName: 'Admin', adminEmail: 'a@example.cn' });
   const principal: Principal = {
     tenantId: signup.tenantId,
@@ -33,6 +34,7 @@ export async function world(prefix: string, gridCount = 2) {
     keyName: 'Admin',
     role: 'admin',
     gridIds: undefined,
+    settings: defaultSettings,
   };
   const grids: string[] = [];
   for (let i = 0; i < gridCount; i++)

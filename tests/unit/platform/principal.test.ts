@@ -19,6 +19,7 @@ describe('principal', () => {
     keyName: 'Street office 3',
     role: 'office',
     gridIds: undefined,
+    settings: { timeZone: 'Asia/Shanghai', staleAfterDays: 120, verificationCycleDays: 90 },
     ...over,
   });
 
@@ -59,6 +60,11 @@ describe('principal', () => {
           keyName: fc.string(),
           role: fc.constantFrom(...roles),
           gridIds: fc.option(fc.array(gridId, { maxLength: 10 }), { nil: undefined }),
+          settings: fc.record({
+            timeZone: fc.constantFrom('Asia/Shanghai', 'Asia/Urumqi', 'UTC'),
+            staleAfterDays: fc.integer({ min: 1, max: 3650 }),
+            verificationCycleDays: fc.integer({ min: 1, max: 3650 }),
+          }),
         }),
         (p) => {
           expect(fromAuthorizerContext(toAuthorizerContext(p))).toEqual(p);

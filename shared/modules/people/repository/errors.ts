@@ -12,3 +12,10 @@ export class DuplicateIdNumberError extends Error {
     super('an active registration with this ID number exists');
   }
 }
+
+/** The grid a registration or a move names does not exist in the tenant. */
+export class UnknownGridError extends Error {
+  constructor(readonly gridId: string) {
+    super('no such grid in this township');
+  }
+}

@@ -30,6 +30,28 @@ interface IndexPage {
   limit: number;
   afterSk: string | undefined;
   stillMatches: (p: Person) => boolean;
+  /** Keep only index entries matching these projected attributes (a filter in the same Query). */
+  filter?: { status?: string; gridIds?: readonly string[] };
+}
+
+function filterExpression(filter: IndexPage['filter']) {
+  const terms: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter?.status !== undefined) {
+    terms.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = filter.status;
+  }
+  if (filter?.gridIds !== undefined) {
+    const list = filter.gridIds.map((g, i) => {
+      values[`:g${i}`] = g;
+      return `:g${i}`;
+    });
+    terms.push(list.length > 0 ? `#gridId IN (${list.join(', ')})` : 'attribute_not_exists(#gridId)');
+    names['#gridId'] = 'gridId';
+  }
+  return terms.length === 0 ? undefined : { expression: terms.join(' AND '), names, values };
 }
 
 /** Reading people: every method is bound to one tenant. */
@@ -53,23 +75,31 @@ export function personReads(t: TenantContext) {
     const { index, pk, forward, limit, afterSk, stillMatches } = page;
     // Forward pages start above `PERSON#` so a grid's verification events (`EVENT#…`) never show.
     const after = afterSk ?? (forward ? indexKeys.gridPeopleStart : undefined);
+    const filter = filterExpression(page.filter);
     const out = await db.send(
       new QueryCommand({
         TableName: table,
         IndexName: index.name,
         KeyConditionExpression: `#pk = :pk${after ? ` AND #sk ${forward ? '>' : '<'} :after` : ''}`,
-        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(after ? { '#sk': index.sortKey } : {}) },
-        ExpressionAttributeValues: { ':pk': pk, ...(after ? { ':after': after } : {}) },
+        ...(filter ? { FilterExpression: filter.expression } : {}),
+        ExpressionAttributeNames: {
+          '#pk': index.partitionKey,
+          ...(after ? { '#sk': index.sortKey } : {}),
+          ...filter?.names,
+        },
+        ExpressionAttributeValues: { ':pk': pk, ...(after ? { ':after': after } : {}), ...filter?.values },
         ScanIndexForward: forward,
         Limit: limit,
       }),
     );
     const found = out.Items ?? [];
     const people = await batchGetPeople(found.map((it) => ({ pk: it.pk as string, sk: it.sk as string })));
-    const last = found.at(-1);
+    // With a filter, the position is where the Query stopped reading, not the last match.
+    const stoppedAt =
+      (out.LastEvaluatedKey?.[index.sortKey] as string | undefined) ?? found.at(-1)?.[index.sortKey];
     return {
       people: people.filter(stillMatches),
-      lastSk: last ? (last[index.sortKey] as string) : afterSk,
+      lastSk: (stoppedAt as string | undefined) ?? afterSk,
       more: out.LastEvaluatedKey !== undefined,
     };
   }
@@ -108,6 +138,23 @@ export function personReads(t: TenantContext) {
         limit: page.limit,
         afterSk: page.afterSk,
         stillMatches: (p) => p.gridId === gridId && (!status || p.status === status),
+      });
+    },
+
+    /**
+     * One page of the tenant's people (optionally of one status, optionally only in some grids),
+     * in registration order: one Query of the tenant-wide index, however many grids.
+     */
+    pageOfTenant(page: { status?: string; gridIds?: readonly string[]; limit: number; afterSk?: string }) {
+      const { status, gridIds } = page;
+      return pageOfIndex({
+        index: registryIndexes.byTenant,
+        pk: indexKeys.byTenant(t),
+        forward: true,
+        limit: page.limit,
+        afterSk: page.afterSk,
+        stillMatches: (p) => (!status || p.status === status) && (!gridIds || gridIds.includes(p.gridId)),
+        filter: { status, gridIds },
       });
     },
 

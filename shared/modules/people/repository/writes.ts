@@ -4,9 +4,10 @@ import type { Actor } from '../../../platform/access/principal.js';
 import { documentClient, registryTableName } from '../../../platform/table/client.js';
 import { isTransactionConflict, transactWrite } from '../../../platform/table/query.js';
 import type { TenantContext } from '../../../platform/table/tenant-context.js';
+import { gridKeys } from '../../grids/keys.js';
 import { peopleKeys as keys } from '../keys.js';
 import type { Person, Transition } from '../rules/person.js';
-import { DuplicateIdNumberError, StaleWriteError } from './errors.js';
+import { DuplicateIdNumberError, StaleWriteError, UnknownGridError } from './errors.js';
 import { historyItem, personFromItem, personItem } from './items.js';
 
 export interface PersonChange {
@@ -17,7 +18,13 @@ export interface PersonChange {
   actor: Actor;
   /** Extra attributes of the history event (a verification's day and outcome). */
   extra?: Record<string, unknown>;
+  /** A grid the person moves into: it must exist (checked inside the same transaction). */
+  movesInto?: string;
 }
+
+/** Card numbers are handed out from blocks reserved per tenant and function instance. */
+const cardBlockSize = 50;
+const cardBlocks = new Map<string, { next: number; end: number }>();
 
 /** Writing people: every method is bound to one tenant and writes one transaction. */
 export function personWrites(t: TenantContext) {
@@ -31,25 +38,46 @@ export function personWrites(t: TenantContext) {
     return out.Item ? personFromItem(out.Item) : undefined;
   };
 
+  const gridCheck = (gridId: string) => ({
+    ConditionCheck: {
+      TableName: table,
+      Key: gridKeys.grid(t, gridId),
+      ConditionExpression: 'attribute_exists(pk)',
+    },
+  });
+
   return {
-    /** The next card number: a per-tenant sequence, so card numbers are unique in the tenant. */
+    /**
+     * The next card number, unique in the tenant: numbers come from a block of the per-tenant
+     * sequence reserved by this function instance (one update per block). Numbers of a block
+     * an instance does not use up are skipped: gaps are allowed, reuse never happens.
+     */
     async nextCardNumber(): Promise<string> {
-      const out = await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.cardSequence(t),
-          UpdateExpression: 'ADD #n :one SET entity = :entity',
-          ExpressionAttributeNames: { '#n': 'value' },
-          ExpressionAttributeValues: { ':one': 1, ':entity': 'card-sequence' },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return `C${String(out.Attributes?.value ?? 0).padStart(8, '0')}`;
+      let block = cardBlocks.get(t.tenantId);
+      if (!block || block.next > block.end) {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.cardSequence(t),
+            UpdateExpression: 'ADD #n :block SET entity = :entity',
+            ExpressionAttributeNames: { '#n': 'value' },
+            ExpressionAttributeValues: { ':block': cardBlockSize, ':entity': 'card-sequence' },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        const end = Number(out.Attributes?.value ?? cardBlockSize);
+        block = { next: end - cardBlockSize + 1, end };
+        cardBlocks.set(t.tenantId, block);
+      }
+      const n = block.next++;
+      return `C${String(n).padStart(8, '0')}`;
     },
 
     /**
-     * One transaction: the person, the ID-number guard (only one active registration per ID
-     * number) and the first history entry. A concurrent duplicate fails the guard's condition.
+     * One transaction: the ID-number guard (only one active registration per ID number), the
+     * person, the first history entry, and a check that the grid exists. A duplicate — racing or
+     * not — fails the guard's condition, which returns the existing person's id; an unknown grid
+     * fails the check. Nothing is read before: the registration is one request.
      */
     async register(registration: { transition: Transition; idHash: string; actor: Actor }): Promise<Person> {
       const { transition: tr, idHash, actor } = registration;
@@ -73,15 +101,15 @@ export function personWrites(t: TenantContext) {
               },
             },
             { Put: { TableName: table, Item: historyItem(t, { transition: tr, actor }) } },
+            gridCheck(tr.person.gridId),
           ],
         });
       } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          const existing =
-            error.CancellationReasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
+        const reasons =
+          error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        if (reasons[3]?.Code === 'ConditionalCheckFailed') throw new UnknownGridError(tr.person.gridId);
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+          const existing = reasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
           throw new DuplicateIdNumberError(existing ?? 'unknown');
         }
         if (isTransactionConflict(error)) throw new StaleWriteError(undefined);
@@ -103,7 +131,7 @@ export function personWrites(t: TenantContext) {
      * active state releases the ID-number guard in the same transaction.
      */
     async apply(change: PersonChange): Promise<Person> {
-      const { transition: tr, fromVersion, idHash, actor, extra } = change;
+      const { transition: tr, fromVersion, idHash, actor, extra, movesInto } = change;
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         {
           Put: {
@@ -116,6 +144,7 @@ export function personWrites(t: TenantContext) {
         },
         { Put: { TableName: table, Item: historyItem(t, { transition: tr, actor, extra }) } },
       ];
+      if (movesInto !== undefined) items.push(gridCheck(movesInto));
       if (tr.person.status !== 'active') {
         items.push({
           Delete: {
@@ -129,6 +158,10 @@ export function personWrites(t: TenantContext) {
       try {
         await transactWrite({ TransactItems: items });
       } catch (error) {
+        const reasons =
+          error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        if (movesInto !== undefined && reasons[2]?.Code === 'ConditionalCheckFailed')
+          throw new UnknownGridError(movesInto);
         const lostRace =
           (error instanceof TransactionCanceledException &&
             error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') ||

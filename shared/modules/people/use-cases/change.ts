@@ -1,8 +1,7 @@
 import { actorOf, type Principal } from '../../../platform/access/principal.js';
 import { assertInScope } from '../../../platform/access/scope.js';
-import { InvalidInput, NotFound, PreconditionFailed } from '../../../platform/errors.js';
+import { NotFound, PreconditionFailed } from '../../../platform/errors.js';
 import { idPattern } from '../../../platform/ids.js';
-import { gridRepository } from '../../grids/repository.js';
 import { workspaceOf } from '../../tenants/use-cases.js';
 import { personRepository, StaleWriteError } from '../repository.js';
 import { LifecycleError, type Person, type Transition } from '../rules/person.js';
@@ -16,12 +15,12 @@ export async function personInScope(principal: Principal, personId: string | und
   return person;
 }
 
-/** A person may be moved only into an existing grid inside the key's scope. */
-export async function gridMustExist(principal: Principal, gridId: string | undefined): Promise<void> {
-  if (gridId === undefined) return;
-  assertInScope(principal, gridId, 'move people into that grid');
-  if (!(await gridRepository(principal).get(gridId)))
-    throw InvalidInput.field('gridId', 'no such grid in this township');
+/**
+ * A person may be moved only into a grid inside the key's scope (checked here) that exists
+ * (checked by the write's own transaction).
+ */
+export function mayMoveInto(principal: Principal, gridId: string | undefined): void {
+  if (gridId !== undefined) assertInScope(principal, gridId, 'move people into that grid');
 }
 
 export interface PersonChangeRequest {
@@ -34,6 +33,10 @@ export interface PersonChangeRequest {
   extra?: (tr: Transition) => Record<string, unknown>;
 }
 
+/** The grid a transition moves the person into, if it does. */
+const movedInto = (from: Person, tr: Transition): string | undefined =>
+  tr.person.gridId !== from.gridId ? tr.person.gridId : undefined;
+
 /**
  * Read-modify-write of one active person under optimistic concurrency. With If-Match the
  * caller's version must be current (412). Without it, a concurrent change is retried on the
@@ -41,7 +44,7 @@ export interface PersonChangeRequest {
  */
 export async function changePerson(request: PersonChangeRequest): Promise<Person> {
   const { principal, personId, expectedVersion: expected, step, extra = () => ({}) } = request;
-  const workspace = await workspaceOf(principal);
+  const workspace = workspaceOf(principal);
   for (let attempt = 0; ; attempt++) {
     const current = await personInScope(principal, personId);
     if (expected !== undefined && current.version !== expected) throw new PreconditionFailed(current.version);
@@ -53,6 +56,7 @@ export async function changePerson(request: PersonChangeRequest): Promise<Person
         idHash: current.idHash,
         actor: actorOf(principal),
         extra: extra(transition),
+        movesInto: movedInto(current, transition),
       });
     } catch (error) {
       // Nothing would change (e.g. a retried PATCH): answer the person as it is, write nothing.

@@ -4,7 +4,7 @@ import { assertRole, inScope } from '../../../platform/access/scope.js';
 import { decodeCursor, encodeCursor } from '../../../platform/cursor.js';
 import { InvalidInput } from '../../../platform/errors.js';
 import { deploymentSecret } from '../../../platform/secrets.js';
-import { gridInScope, gridsInScope } from '../../grids/use-cases.js';
+import { gridInScope } from '../../grids/use-cases.js';
 import { workspaceOf } from '../../tenants/use-cases.js';
 import { personRepository } from '../repository.js';
 import { parseIdNumber } from '../rules/id-number.js';
@@ -44,47 +44,33 @@ export async function listByIdNumber(
 }
 
 /**
- * People of one grid, or of every grid in the key's scope one grid after another (gridId
- * order), each grid in registration order; optionally of one status.
+ * People of one grid, or of every grid in the key's scope, in registration order; optionally of
+ * one status. A page is one index Query plus one BatchGet of the people it names. A grid is read
+ * only to tell an unknown grid (404) from an empty one or one outside the key's scope (403).
  */
-export async function listByGrid(
+export async function listPeople(
   principal: Principal,
   query: { gridId?: string; status?: Status; limit: number; cursor?: string },
 ): Promise<PeoplePage> {
   const secret = await deploymentSecret();
-  const gridIds = query.gridId
-    ? [(await gridInScope(principal, query.gridId)).gridId]
-    : (await gridsInScope(principal)).map((g) => g.gridId);
-  const q = `grid:${query.gridId ?? '*'}:${query.status ?? '*'}`;
-  type Position = { g: string; k: string | undefined };
-  let position: Position | undefined = query.cursor
-    ? decodeCursor<Position>(secret, principal.tenantId, q, query.cursor)
+  const { gridId, status, limit } = query;
+  if (gridId !== undefined && !inScope(principal, gridId)) {
+    await gridInScope(principal, gridId); // 404 if it is no grid of this township, else 403
+  }
+  const q = `people:${gridId ?? '*'}:${status ?? '*'}`;
+  const afterSk = query.cursor
+    ? decodeCursor<string>(secret, principal.tenantId, q, query.cursor)
     : undefined;
-  let gi = position ? gridIds.indexOf(position.g) : 0;
-  if (gi < 0) gi = gridIds.findIndex((g) => g > (position?.g ?? ''));
-  const people: Person[] = [];
-  let nextPosition: Position | undefined;
-  while (gi >= 0 && gi < gridIds.length && people.length < query.limit) {
-    const gridId = gridIds[gi] as string;
-    const afterSk = position && position.g === gridId ? position.k : undefined;
-    const page = await personRepository(principal).pageOfGrid({
-      gridId,
-      status: query.status,
-      limit: query.limit - people.length,
-      afterSk,
-    });
-    people.push(...page.people);
-    position = { g: gridId, k: page.lastSk };
-    if (page.more) {
-      nextPosition = position;
-      if (people.length >= query.limit) break;
-      continue;
-    }
-    gi++;
-    nextPosition = gi < gridIds.length ? { g: gridIds[gi] as string, k: undefined } : undefined;
+  const repo = personRepository(principal);
+  const page =
+    gridId !== undefined
+      ? await repo.pageOfGrid({ gridId, status, limit, afterSk })
+      : await repo.pageOfTenant({ status, gridIds: principal.gridIds, limit, afterSk });
+  if (gridId !== undefined && afterSk === undefined && page.people.length === 0 && !page.more) {
+    await gridInScope(principal, gridId); // an empty first page: is the grid there at all?
   }
   return {
-    people,
-    nextCursor: nextPosition ? encodeCursor(secret, principal.tenantId, q, nextPosition) : null,
+    people: page.people,
+    nextCursor: page.more && page.lastSk ? encodeCursor(secret, principal.tenantId, q, page.lastSk) : null,
   };
 }

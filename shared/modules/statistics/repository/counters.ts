@@ -65,40 +65,59 @@ export function counterUpdate(
 /** Counter items of one tenant: read them, and repair or compact them only if unchanged since read. */
 export function counterRepository(t: TenantContext) {
   const table = registryTableName();
-  const items = (found: Record<string, unknown>[], gridId: string): StoredCounterItem[] =>
+  const items = (found: Record<string, unknown>[]): StoredCounterItem[] =>
     found.flatMap((it) => {
-      const ref = keys.counterRefOf(gridId, it.sk as string);
+      const ref = keys.counterRefOf({ pk: it.pk as string, sk: it.sk as string });
       return ref ? [{ ref, fields: fieldsOf(it), revision: it.revision as number | undefined }] : [];
     });
+  const gauges = keys.gauges(t);
+  const months = keys.months(t);
   return {
-    /** Every gauge item of a grid, of every module. */
-    async gaugeItems(gridId: string, options: { consistent?: boolean } = {}): Promise<StoredCounterItem[]> {
-      const found = await queryAll({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': keys.gridPartition(t, gridId), ':sk': keys.gaugesPrefix },
-        ConsistentRead: options.consistent ?? false,
-      });
-      return items(found, gridId);
+    /** Every gauge item of every grid, of every module: one Query (paged past 1 MB). */
+    async allGaugeItems(): Promise<StoredCounterItem[]> {
+      return items(
+        await queryAll({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': gauges.pk },
+        }),
+      );
     },
 
-    /** Month items of one grid, of every module, between two months (inclusive). */
-    async monthItems(
-      gridId: string,
-      range: { from: string; to: string; consistent?: boolean },
-    ): Promise<StoredCounterItem[]> {
-      const bounds = keys.monthRange(range.from, range.to);
-      const found = await queryAll({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': keys.gridPartition(t, gridId),
-          ':from': bounds.from,
-          ':to': bounds.to,
-        },
-        ConsistentRead: range.consistent ?? false,
-      });
-      return items(found, gridId);
+    /** Every gauge item of one grid, of every module. */
+    async gaugeItems(gridId: string, options: { consistent?: boolean } = {}): Promise<StoredCounterItem[]> {
+      return items(
+        await queryAll({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :grid)',
+          ExpressionAttributeValues: { ':pk': gauges.pk, ':grid': gauges.gridPrefix(gridId) },
+          ConsistentRead: options.consistent ?? false,
+        }),
+      );
+    },
+
+    /** Month items between two months (inclusive), of every module; of one grid if given. */
+    async monthItems(range: {
+      from: string;
+      to: string;
+      gridId?: string;
+      consistent?: boolean;
+    }): Promise<StoredCounterItem[]> {
+      const bounds = months.range(range.from, range.to);
+      return items(
+        await queryAll({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ...(range.gridId !== undefined ? { FilterExpression: 'gridId = :grid' } : {}),
+          ExpressionAttributeValues: {
+            ':pk': months.pk,
+            ':from': bounds.from,
+            ':to': bounds.to,
+            ...(range.gridId !== undefined ? { ':grid': range.gridId } : {}),
+          },
+          ConsistentRead: range.consistent ?? false,
+        }),
+      );
     },
 
     /**

@@ -2,7 +2,7 @@ import { registryTableName } from '../../../platform/table/client.js';
 import { registryIndexes } from '../../../platform/table/definition.js';
 import { batchGet, queryPages } from '../../../platform/table/query.js';
 import type { ItemKey, TenantContext } from '../../../platform/table/tenant-context.js';
-import { statisticsKeys as keys } from '../keys.js';
+import { gridIndexPk } from '../../grids/keys.js';
 
 /**
  * Every record of one grid that can count (any module's), read from the byGrid index, which
@@ -15,7 +15,7 @@ export function gridRecords(t: TenantContext, gridId: string): AsyncGenerator<Re
     IndexName: index.name,
     KeyConditionExpression: '#pk = :pk',
     ExpressionAttributeNames: { '#pk': index.partitionKey },
-    ExpressionAttributeValues: { ':pk': keys.gridPartition(t, gridId) },
+    ExpressionAttributeValues: { ':pk': gridIndexPk(t, gridId) },
   });
 }
 
