@@ -4,11 +4,39 @@ import {
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { pool, sleep } from './measure.js';
 
 type Item = Record<string, unknown>;
 type Put = { TableName: string; Item: Item };
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/**
+ * Run `write` (repository calls that send TransactWriteItems) without sending anything: the
+ * transactions' actions are captured as the repository built them and returned, one list per
+ * transaction. Anything else `write` sends throws.
+ */
+export async function captureTransactions(
+  client: DynamoDBDocumentClient,
+  write: () => Promise<void>,
+): Promise<TransactItems[]> {
+  const captured: TransactItems[] = [];
+  const original = client.send;
+  const capture = async (command: unknown) => {
+    if (!(command instanceof TransactWriteCommand))
+      throw new Error(`captureTransactions: ${(command as object).constructor.name} is not a transaction`);
+    captured.push(command.input.TransactItems ?? []);
+    return {};
+  };
+  client.send = capture as typeof client.send;
+  try {
+    await write();
+  } finally {
+    client.send = original;
+  }
+  return captured;
+}
 
 /**
  * Run `write` (repository calls that each send ONE TransactWriteItems of Puts) without sending

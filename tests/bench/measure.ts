@@ -104,3 +104,45 @@ export function fmt(n: number, digits?: number): string {
   const d = digits ?? (Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : Math.abs(n) >= 1 ? 2 : 3);
   return n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 }
+
+export interface Latency {
+  p50: number;
+  p99: number;
+}
+
+export const latencyOf = (ms: readonly number[]): Latency => ({
+  p50: percentile(ms, 50),
+  p99: percentile(ms, 99),
+});
+
+/** Latencies of API calls as a client sees them, and of the attempts that were answered. */
+export interface CallLatency {
+  /** From the first attempt to the answer (429 pauses included). */
+  client: Latency;
+  /** The answered attempt alone. */
+  served: Latency;
+  calls: number;
+  /** 429s from the local stage throttle, retried. */
+  throttled: number;
+}
+
+export class CallTimes {
+  private readonly total: number[] = [];
+  private readonly served: number[] = [];
+  private throttled = 0;
+
+  add(res: { totalMs: number; servedMs: number; throttled: number }): void {
+    this.total.push(res.totalMs);
+    this.served.push(res.servedMs);
+    this.throttled += res.throttled;
+  }
+
+  summary(): CallLatency {
+    return {
+      client: latencyOf(this.total),
+      served: latencyOf(this.served),
+      calls: this.total.length,
+      throttled: this.throttled,
+    };
+  }
+}

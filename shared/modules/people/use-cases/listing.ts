@@ -58,9 +58,14 @@ export async function listPeople(
     await gridInScope(principal, gridId); // 404 if it is no grid of this township, else 403
   }
   const q = `people:${gridId ?? '*'}:${status ?? '*'}`;
-  const afterSk = query.cursor
-    ? decodeCursor<string>(secret, principal.tenantId, q, query.cursor)
-    : undefined;
+  let afterSk: string | undefined;
+  try {
+    afterSk = query.cursor ? decodeCursor<string>(secret, principal.tenantId, q, query.cursor) : undefined;
+  } catch (error) {
+    // Another tenant's grid is unknown here (404) before its cursor is refused (400).
+    if (gridId !== undefined) await gridInScope(principal, gridId);
+    throw error;
+  }
   const repo = personRepository(principal);
   const page =
     gridId !== undefined
