@@ -82,6 +82,8 @@ export class RegistryStack extends Stack {
   readonly httpFunctions: ReadonlyMap<string, RegistryFunction>;
   readonly authorizerFunction: RegistryFunction;
   readonly streamFunctions: ReadonlyMap<string, RegistryFunction>;
+  /** The roles HTTP functions assume per tenant (session tag `tenantId`). */
+  readonly tenantAccessRoles: Readonly<Record<'read' | 'readWrite', iam.Role>>;
   readonly scheduleFunctions: ReadonlyMap<string, RegistryFunction>;
   readonly api: apigw.HttpApi;
   readonly apiStage: apigw.HttpStage;
@@ -199,23 +201,47 @@ export class RegistryStack extends Stack {
       this.deploymentSecret.grantRead(made.fn);
     };
 
-    // HTTP: one function per route group.
+    // HTTP: one function per route group. None may reach the registry table with its own role,
+    // except for the platform-level items its definition names (exact actions, exact leading
+    // keys); a tenant's items are reached only through a tenant access role, assumed per tenant
+    // with the tenant as a session tag.
     const http = new Map<string, RegistryFunction>();
+    const assumers: Record<'read' | 'readWrite', RegistryFunction[]> = { read: [], readWrite: [] };
     for (const def of httpFunctions) {
-      const access: TableAccess = def.tableAccess;
       const made = makeFunction(
         `Http${pascal(def.name)}`,
         { entry: def.entry, description: `HTTP: ${def.description}`, timeout: httpTimeout },
-        access,
+        'none',
       );
       acknowledge(made, { 'Serverless-LambdaDLQ': reason.syncInvoked });
-      if (access !== 'none') useDeploymentSecret(made);
-      if (access === 'readWrite') {
+      const reachesTable = def.tableAccess !== 'none' || def.platformAccess !== undefined;
+      if (reachesTable) {
+        made.fn.addEnvironment(env.registryTable, registry.tableName);
+        useDeploymentSecret(made);
+      }
+      if (def.tableAccess !== 'none') assumers[def.tableAccess].push(made);
+      if (def.platformAccess) {
+        made.role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: [...def.platformAccess.actions],
+            resources: [registry.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...def.platformAccess.leadingKeys] },
+              Null: { 'dynamodb:LeadingKeys': 'false' },
+            },
+          }),
+        );
+      }
+      if (routes.some((r) => r.fn === def.name && r.method === 'POST')) {
         made.fn.addEnvironment(env.idempotencyTable, idempotency.tableName);
         idempotency.grantReadWriteData(made.fn);
       }
       http.set(def.name, made);
     }
+    this.tenantAccessRoles = {
+      read: this.tenantAccessRole('TenantReadRole', 'read', assumers.read, registry),
+      readWrite: this.tenantAccessRole('TenantReadWriteRole', 'readWrite', assumers.readWrite, registry),
+    };
     const signupFunction = http.get(routes.find((r) => r.path === '/v1/signup')?.fn ?? '');
     if (this.signupTokenSecret && signupFunction) {
       signupFunction.fn.addEnvironment(env.signupTokenSecretArn, this.signupTokenSecret.secretArn);
@@ -234,8 +260,16 @@ export class RegistryStack extends Stack {
       'none',
     );
     this.authorizerFunction.fn.addEnvironment(env.registryTable, registry.tableName);
+    // The API-key lookup and the tenant item (the settings it passes on): GetItem only.
     this.authorizerFunction.fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [registry.tableArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [registry.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'TENANT#*'] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      }),
     );
     acknowledge(this.authorizerFunction, { 'Serverless-LambdaDLQ': reason.syncInvoked });
 
@@ -404,6 +438,52 @@ export class RegistryStack extends Stack {
     }
   }
 
+  /**
+   * A role that serves one tenant at a time: assumed by the HTTP functions with the tenant as
+   * the session tag `tenantId`, it allows the table's actions only on items (and index entries)
+   * whose partition key is the tenant's: `TENANT#<tenantId>` or `TENANT#<tenantId>#…`. A request
+   * with no leading key (a Scan) matches nothing.
+   */
+  private tenantAccessRole(
+    id: string,
+    access: 'read' | 'readWrite',
+    assumers: readonly RegistryFunction[],
+    registry: dynamodb.Table,
+  ): iam.Role {
+    const role = new iam.Role(this, id, {
+      description: `Township Registry: one tenant's items (${access}), assumed with the tenant as session tag`,
+      assumedBy: new iam.CompositePrincipal(
+        ...(assumers.length > 0 ? assumers : []).map((f) =>
+          new iam.ArnPrincipal(f.role.roleArn).withSessionTags(),
+        ),
+        // A role's trust policy needs a principal even when no function assumes it yet.
+        ...(assumers.length === 0 ? [new iam.AccountRootPrincipal()] : []),
+      ),
+      maxSessionDuration: Duration.hours(1),
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [...tenantActions[access]],
+        resources: [registry.tableArn, `${registry.tableArn}/index/*`],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...tenantLeadingKeys] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      }),
+    );
+    acknowledge(role, {
+      [`AwsSolutions-IAM5[Resource::<${this.getLogicalId(registry.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`]:
+        reason.gsi,
+    });
+    for (const f of assumers) {
+      f.fn.addEnvironment(env.tenantAccessRoleArn, role.roleArn);
+      f.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [role.roleArn] }),
+      );
+    }
+    return role;
+  }
+
   private streamConsumer(
     sub: StreamSubscription,
     makeFunction: MakeFunction,
@@ -505,6 +585,28 @@ export class RegistryStack extends Stack {
     return made;
   }
 }
+
+/** What a tenant session may do with the tenant's own items. */
+export const tenantActions = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+} as const;
+
+/** The tenant's partition keys, by the session tag (IAM policy variables, not CDK tokens). */
+export const tenantLeadingKeys = [
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM
+  'TENANT#${aws:PrincipalTag/tenantId}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM
+  'TENANT#${aws:PrincipalTag/tenantId}#*',
+];
 
 type MakeFunctionProps = Omit<RegistryFunctionProps, 'logRemovalPolicy' | 'environment'> & {
   environment?: Record<string, string>;

@@ -36,13 +36,13 @@ export type RouteDefinition = AnyRouteDeclaration & { fn: string };
 /** The Lambda functions serving HTTP: the platform's and one per module with routes. */
 export const httpFunctions: readonly HttpGroup[] = [
   platformHttp,
-  ...modules.flatMap((m) => (m.http ? [m.http] : [])),
+  ...modules.flatMap((m) => [...(m.http ? [m.http] : []), ...(m.httpGroups ?? [])]),
 ];
 
 /** THE route table. */
 export const routes: readonly RouteDefinition[] = [
   ...Object.values(platformRoutes).map((r) => ({ ...r, fn: platformHttp.name })),
-  ...modules.flatMap((m) => (m.routes ?? []).map((r) => ({ ...r, fn: m.http?.name ?? '' }))),
+  ...modules.flatMap((m) => (m.routes ?? []).map((r) => ({ ...r, fn: r.group ?? m.http?.name ?? '' }))),
 ];
 
 const byKey = new Map(routes.map((r) => [routeKeyOf(r), r]));

@@ -22,6 +22,8 @@ export const env = {
   /** Set by the Lambda runtime: the running function's own name (self-continuation). */
   functionName: 'AWS_LAMBDA_FUNCTION_NAME',
   region: 'AWS_REGION',
+  /** AWS: the role a function assumes, tagged with the tenant, to reach the tenant's items. */
+  tenantAccessRoleArn: 'TENANT_ACCESS_ROLE_ARN',
 } as const;
 
 const optional = z
@@ -40,6 +42,7 @@ const schema = z.object({
   [env.dynamoEndpoint]: optional,
   [env.functionName]: optional,
   [env.region]: optional,
+  [env.tenantAccessRoleArn]: optional,
 });
 
 export type Environment = z.output<typeof schema>;

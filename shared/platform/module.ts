@@ -4,14 +4,33 @@ import type { IndexProjections } from './table/definition.js';
 
 export type TableAccess = 'none' | 'read' | 'readWrite';
 
-/** The Lambda function serving a module's routes (one per module). */
+/** DynamoDB actions a function's code uses (IAM action names). */
+export type DynamoAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem';
+
+/** A Lambda function serving routes (one per module, or more where a route needs another role). */
 export interface HttpGroup {
   /** Function name: the CDK id is `Http<Name>` (keep it stable: renaming replaces the function). */
   name: string;
   /** Entry file relative to the repository root (what NodejsFunction bundles, what the local host loads). */
   entry: string;
   description: string;
+  /**
+   * The tenant's own items, reached through the tenant access role assumed with the tenant as a
+   * session tag (IAM allows only keys starting with `TENANT#<tenantId>`); `none`: no tenant data.
+   */
   tableAccess: TableAccess;
+  /**
+   * Platform-level items (no tenant prefix) this function writes with its own role: exactly
+   * these actions on keys with these leading keys (e.g. the API-key lookup items).
+   */
+  platformAccess?: { actions: readonly DynamoAction[]; leadingKeys: readonly string[] };
 }
 
 /** A scheduled job: the AWS stack makes an EventBridge schedule of it; locally the scheduler runs it. */
@@ -55,6 +74,8 @@ export interface Module {
   name: string;
   /** Its HTTP function and the routes it serves. */
   http?: HttpGroup;
+  /** Further HTTP functions of the module, for routes that need a role of their own (`group`). */
+  httpGroups?: readonly HttpGroup[];
   routes?: readonly AnyRouteDeclaration[];
   /** Its counters, plugged into the statistics engine. */
   counters?: CounterPlugin;

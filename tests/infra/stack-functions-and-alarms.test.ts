@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryStack } from '../../infra/registry-stack.js';
-import { httpFunctions, registryTable, schedules } from '../../shared/app/index.js';
+import { httpFunctions, registryTable, routes, schedules } from '../../shared/app/index.js';
 import { env, metricNames, metricsNamespace, serviceName } from '../../shared/platform/config.js';
 import {
   http,
@@ -68,14 +68,17 @@ describe('Lambda functions', () => {
     for (const def of httpFunctions) {
       const name = def.name;
       const variables = variablesOf(http(prod, name).fn);
-      expect(Object.hasOwn(variables, env.registryTable), name).toBe(def.tableAccess !== 'none');
-      expect(Object.hasOwn(variables, env.deploymentSecretArn), name).toBe(def.tableAccess !== 'none');
-      expect(Object.hasOwn(variables, env.idempotencyTable), name).toBe(def.tableAccess === 'readWrite');
-      expect(Object.hasOwn(variables, env.signupTokenSecretArn), name).toBe(name === 'tenants');
+      const reachesTable = def.tableAccess !== 'none' || def.platformAccess !== undefined;
+      const posts = routes.some((r) => r.fn === name && r.method === 'POST');
+      expect(Object.hasOwn(variables, env.registryTable), name).toBe(reachesTable);
+      expect(Object.hasOwn(variables, env.deploymentSecretArn), name).toBe(reachesTable);
+      expect(Object.hasOwn(variables, env.tenantAccessRoleArn), name).toBe(def.tableAccess !== 'none');
+      expect(Object.hasOwn(variables, env.idempotencyTable), name).toBe(posts);
+      expect(Object.hasOwn(variables, env.signupTokenSecretArn), name).toBe(name === 'signup');
     }
     expect(variablesOf(prod.authorizerFunction.fn)).not.toHaveProperty(env.deploymentSecretArn);
     expect(variablesOf(prod.authorizerFunction.fn)).toHaveProperty(env.registryTable);
-    expect(variablesOf(http(dev, 'tenants').fn, devTemplate)).not.toHaveProperty(env.signupTokenSecretArn);
+    expect(variablesOf(http(dev, 'signup').fn, devTemplate)).not.toHaveProperty(env.signupTokenSecretArn);
   });
 });
 
@@ -89,10 +92,13 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('gives the stats function no write action on any table', () => {
+  it('gives the stats function no table action of its own, and a read-only tenant role', () => {
     const actions = statementsOf(http(prod, 'stats')).flatMap((s) => s.Action);
-    expect(actions).toContain('dynamodb:Query');
-    expect(actions.filter((a) => writeActions.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['sts:AssumeRole', 'sts:TagSession']));
+    const tenantRead = statementsOf({ role: prod.tenantAccessRoles.read }).flatMap((s) => s.Action);
+    expect(tenantRead).toContain('dynamodb:Query');
+    expect(tenantRead.filter((a) => writeActions.test(a))).toEqual([]);
   });
 
   it('lets the authorizer only GetItem on the registry table', () => {
@@ -105,16 +111,21 @@ describe('IAM least privilege', () => {
   it('gives table access only as the definitions say', () => {
     for (const def of httpFunctions) {
       const name = def.name;
-      const actions = statementsOf(http(prod, name)).flatMap((s) => s.Action);
-      const dynamo = actions.filter((a) => a.startsWith('dynamodb:'));
-      if (def.tableAccess === 'none') expect(dynamo, name).toEqual([]);
-      else expect(dynamo, name).toContain('dynamodb:GetItem');
-      expect(
-        actions.some((a) => writeActions.test(a)),
-        name,
-      ).toBe(def.tableAccess === 'readWrite');
-      expect(actions.includes('secretsmanager:GetSecretValue'), name).toBe(def.tableAccess !== 'none');
+      const statements = statementsOf(http(prod, name));
+      // Its own role: on the registry table, exactly the platform-level actions it declares.
+      const onRegistry = statements
+        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify([tableArn()]))
+        .flatMap((s) => s.Action);
+      expect(onRegistry.sort(), name).toEqual([...(def.platformAccess?.actions ?? [])].sort());
+      const actions = statements.flatMap((s) => s.Action);
+      const assumes = actions.includes('sts:AssumeRole');
+      expect(assumes, name).toBe(def.tableAccess !== 'none');
+      const reachesTable = def.tableAccess !== 'none' || def.platformAccess !== undefined;
+      expect(actions.includes('secretsmanager:GetSecretValue'), name).toBe(reachesTable);
     }
+    const readWrite = statementsOf({ role: prod.tenantAccessRoles.readWrite }).flatMap((s) => s.Action);
+    expect(readWrite).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:ConditionCheckItem']));
+    expect(readWrite).not.toContain('dynamodb:Scan');
     for (const def of schedules) {
       const actions = statementsOf(prod.scheduleFunctions.get(def.name)!).flatMap((s) => s.Action);
       expect(

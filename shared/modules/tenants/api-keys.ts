@@ -1,10 +1,11 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../platform/access/principal.js';
 import type { Role } from '../../platform/access/roles.js';
 import { mintId } from '../../platform/ids.js';
 import { documentClient, registryTableName } from '../../platform/table/client.js';
-import { queryAll, transactWrite } from '../../platform/table/query.js';
+import { queryAll } from '../../platform/table/query.js';
 import type { TenantContext } from '../../platform/table/tenant-context.js';
+import { asPlatform } from '../../platform/table/tenant-scope.js';
 import { apiKeyHash, newApiKeySecret } from './credentials.js';
 import { tenantKeys as keys } from './keys.js';
 import { tenantRepository } from './repository.js';
@@ -61,13 +62,20 @@ function apiKeyView(it: Record<string, unknown>): ApiKeyRecord {
 
 export function apiKeyRepository(t: TenantContext) {
   return {
+    /**
+     * Issue a key: its record (the tenant's), then its lookup (a platform item the authorizer
+     * reads, written with the function's own narrow role). If the lookup write fails the key
+     * does not work and can be revoked; a lookup is never written without its record.
+     */
     async create(input: {
       name: string;
       role: Role;
       gridIds: string[] | null;
     }): Promise<ApiKeyRecord & { apiKey: string }> {
       const key = newKeyItems(t, input, new Date().toISOString());
-      await transactWrite({ TransactItems: key.writes });
+      const [record, lookup] = key.writes;
+      await db().send(new PutCommand(record!.Put));
+      await asPlatform('API-key lookup', () => db().send(new PutCommand(lookup!.Put)));
       return { ...key.record, apiKey: key.secret };
     },
 
@@ -94,9 +102,11 @@ export function apiKeyRepository(t: TenantContext) {
           ExpressionAttributeValues: { ':now': now },
         },
       });
-      await transactWrite({
-        TransactItems: [revoke(keys.apiKey(t, keyId)), revoke(keys.apiKeyLookup(out.Item.secretHash))],
-      });
+      // The lookup first (the key is refused from then on), then the record; a retry redoes both.
+      await asPlatform('API-key lookup', () =>
+        db().send(new UpdateCommand(revoke(keys.apiKeyLookup(out.Item?.secretHash)).Update)),
+      );
+      await db().send(new UpdateCommand(revoke(keys.apiKey(t, keyId)).Update));
       return true;
     },
   };

@@ -7,7 +7,8 @@ import { createTenant } from './repository.js';
 import { tenantRoutes as routes } from './routes.js';
 import { changeSettings, issueApiKey, readTenant, revokeApiKey } from './use-cases.js';
 
-export const tenantHandlers = [
+/** Sign-up: served by its own function (its role may only create a tenant and its first key). */
+export const signupHandlers = [
   implement(routes.signup, async ({ body, headers }) => {
     const token = await requiredSignupToken();
     if (token !== undefined && !constantTimeEqual(headers['x-signup-token'] ?? '', token)) {
@@ -15,7 +16,9 @@ export const tenantHandlers = [
     }
     return { body: await createTenant(body) };
   }),
+];
 
+export const tenantHandlers = [
   implement(routes.tenant, async ({ principal }) => ({ body: await readTenant(principal) })),
 
   implement(routes.settings, async ({ principal, body }) => ({

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Principal } from '../access/principal.js';
 import type { Role } from '../access/roles.js';
+import { withinTenant } from '../table/tenant-scope.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -16,6 +17,8 @@ export interface RouteDeclaration<B = unknown, Q = unknown, R = unknown> {
   path: string;
   /** `public`: no Authorization header needed and no authorizer runs. */
   access: 'public' | readonly Role[];
+  /** Served by another HTTP function of the module (one of its `httpGroups`), not its main one. */
+  group?: string;
   summary: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
@@ -69,4 +72,9 @@ export type AnyRouteImplementation = RouteImplementation<any, any, any>;
 export const implement = <B, Q, R>(
   declaration: RouteDeclaration<B, Q, R>,
   handle: (req: RouteRequest<B, Q>) => Promise<RouteResponse<R>>,
-): RouteImplementation<B, Q, R> => ({ declaration, handle });
+): RouteImplementation<B, Q, R> => ({
+  declaration,
+  // A tenant's request runs in its tenant scope: every key it sends is checked (and, on AWS,
+  // signed with credentials IAM limits to the tenant's keys).
+  handle: (req) => (req.principal ? withinTenant(req.principal, () => handle(req)) : handle(req)),
+});

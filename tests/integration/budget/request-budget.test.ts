@@ -43,6 +43,7 @@ async function call(
 }
 
 let admin: string;
+let tenantId: string;
 let grid: string;
 let otherGrid: string;
 let spareKeyId: string;
@@ -135,6 +136,7 @@ beforeAll(async () => {
     body: { townshipName: 'Budget', adminName: 'A', adminEmail: 'a@example.cn' },
   });
   admin = signup.body.apiKey as string;
+  tenantId = signup.body.tenantId as string;
   grid = (await call('POST', '/v1/grids', { key: admin, body: { name: 'G1', community: 'C' } })).body
     .gridId as string;
   otherGrid = (await call('POST', '/v1/grids', { key: admin, body: { name: 'G2', community: 'C' } })).body
@@ -148,7 +150,8 @@ const measured = new Map<string, string[]>();
 afterAll(async () => {
   await host?.stop();
   if (process.env.BUDGET_REPORT)
-    for (const [route, commands] of measured) console.log(`${route}: ${commands.length} ${commands.join(' ')}`);
+    for (const [route, commands] of measured)
+      console.log(`${route}: ${commands.length} ${commands.join(' ')}`);
 });
 
 describe('the request budget', () => {
@@ -199,7 +202,10 @@ describe('the request budget', () => {
       async (args: unknown) => {
         if (context.commandName === 'TransactWriteItemsCommand') {
           await dynamoClient().send(
-            new GetItemCommand({ TableName: registryTableName(), Key: { pk: { S: 'x' }, sk: { S: 'y' } } }),
+            new GetItemCommand({
+              TableName: registryTableName(),
+              Key: { pk: { S: `TENANT#${tenantId}` }, sk: { S: 'TENANT' } },
+            }),
           );
         }
         return next(args);

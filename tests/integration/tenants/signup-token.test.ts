@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/http/tenants.js';
+import { handler } from '../../../functions/http/signup.js';
 import { lambdaContext } from '../../../infra/local/handlers.js';
 import { createTestTables } from '../support/dynamo.js';
 
@@ -24,7 +24,7 @@ describe('SIGNUP_TOKEN', () => {
 
   it('refuses sign-up without the token or with a wrong one, and accepts the right one', async () => {
     const call = async (headers: Record<string, string>) =>
-      (await handler(signup(headers), lambdaContext('tenants'))) as APIGatewayProxyStructuredResultV2;
+      (await handler(signup(headers), lambdaContext('signup'))) as APIGatewayProxyStructuredResultV2;
     const none = await call({});
     expect(none.statusCode).toBe(401);
     expect(none.headers?.['content-type']).toBe('application/problem+json');
