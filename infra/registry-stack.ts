@@ -260,15 +260,24 @@ export class RegistryStack extends Stack {
       'none',
     );
     this.authorizerFunction.fn.addEnvironment(env.registryTable, registry.tableName);
-    // The API-key lookup and the tenant item (the settings it passes on): GetItem only.
+    // The API-key lookup and the tenant item (the settings it passes on): GetItem; and the
+    // lookup's last-used day: UpdateItem of lookups only.
+    const leadingKeys = (keys: string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    });
     this.authorizerFunction.fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem'],
         resources: [registry.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'TENANT#*'] },
-          Null: { 'dynamodb:LeadingKeys': 'false' },
-        },
+        conditions: leadingKeys(['APIKEY#*', 'TENANT#*']),
+      }),
+    );
+    this.authorizerFunction.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [registry.tableArn],
+        conditions: leadingKeys(['APIKEY#*']),
       }),
     );
     acknowledge(this.authorizerFunction, { 'Serverless-LambdaDLQ': reason.syncInvoked });

@@ -115,6 +115,17 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
   return formatDate({ y: part('year'), m: part('month'), d: part('day') });
 }
 
+/**
+ * The canonical IANA name of a time zone (`asia/shanghai` → `Asia/Shanghai`, the link
+ * `Asia/Chongqing` → `Asia/Shanghai`), or undefined when `tz` is not an IANA name this runtime
+ * knows — including UTC offsets such as `+08:00`, which name no zone's rules.
+ */
+export function canonicalTimeZone(tz: string): string | undefined {
+  if (typeof tz !== 'string' || !/^[A-Za-z]/.test(tz) || !isValidTimeZone(tz)) return undefined;
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  return /^[A-Za-z]/.test(canonical) ? canonical : undefined;
+}
+
 /** Whether `tz` is an IANA time zone name this runtime knows (e.g. `Asia/Shanghai`). */
 export function isValidTimeZone(tz: string): boolean {
   if (typeof tz !== 'string' || tz.length === 0) return false;

@@ -101,11 +101,14 @@ describe('IAM least privilege', () => {
     expect(tenantRead.filter((a) => writeActions.test(a))).toEqual([]);
   });
 
-  it('lets the authorizer only GetItem on the registry table', () => {
+  it('lets the authorizer only GetItem (and UpdateItem, for the last-used day) on the registry table', () => {
     const dynamo = statementsOf(prod.authorizerFunction).filter((s) =>
       s.Action.some((a) => a.startsWith('dynamodb:')),
     );
-    expect(dynamo).toEqual([{ Action: ['dynamodb:GetItem'], Resource: [tableArn()] }]);
+    expect(dynamo).toEqual([
+      { Action: ['dynamodb:GetItem'], Resource: [tableArn()] },
+      { Action: ['dynamodb:UpdateItem'], Resource: [tableArn()] },
+    ]);
   });
 
   it('gives table access only as the definitions say', () => {

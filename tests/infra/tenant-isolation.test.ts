@@ -148,6 +148,18 @@ describe('tenant isolation in IAM', () => {
     }
   });
 
+  it('the authorizer reads keys and tenants, and may write only the lookups (their last-used day)', async () => {
+    const policies = policiesOf(prod.authorizerFunction.role);
+    const probe = (action: string, key: string) =>
+      decide(policies, 't_A', { action, on: 'table', leadingKeys: [key] });
+    expect(await probe('dynamodb:GetItem', 'APIKEY#abc')).toBe('Allowed');
+    expect(await probe('dynamodb:GetItem', 'TENANT#t_A')).toBe('Allowed');
+    expect(await probe('dynamodb:UpdateItem', 'APIKEY#abc')).toBe('Allowed');
+    expect(await probe('dynamodb:UpdateItem', 'TENANT#t_A')).not.toBe('Allowed');
+    expect(await probe('dynamodb:PutItem', 'APIKEY#abc')).not.toBe('Allowed');
+    expect(await probe('dynamodb:GetItem', 'TENANTS')).not.toBe('Allowed');
+  });
+
   it('fails when the policy is widened (negative control)', async () => {
     const widened = policiesOf(prod.tenantAccessRoles.readWrite).map(({ name, policy }) => ({
       name,

@@ -5,7 +5,20 @@ import { constantTimeEqual, requiredSignupToken } from '../../platform/secrets.j
 import { apiKeyRepository } from './api-keys.js';
 import { createTenant } from './repository.js';
 import { tenantRoutes as routes } from './routes.js';
-import { changeSettings, issueApiKey, readTenant, revokeApiKey } from './use-cases.js';
+import type { ApiKeyRecord } from './rules.js';
+import { changeSettings, issueApiKey, readTenant, revokeApiKey, rotateApiKey } from './use-cases.js';
+
+/** A key as issued: shown once with its secret. */
+const issued = (k: ApiKeyRecord & { apiKey: string }) => ({
+  keyId: k.keyId,
+  apiKey: k.apiKey,
+  name: k.name,
+  role: k.role,
+  gridIds: k.gridIds,
+  createdAt: k.createdAt,
+  expiresAt: k.expiresAt,
+  rotatedFrom: k.rotatedFrom,
+});
 
 /** Sign-up: served by its own function (its role may only create a tenant and its first key). */
 export const signupHandlers = [
@@ -25,10 +38,14 @@ export const tenantHandlers = [
     body: await changeSettings(principal, body),
   })),
 
-  implement(routes.issueKey, async ({ principal, body }) => {
-    const key = await issueApiKey(principal, body);
-    const { keyId, apiKey, name, role, gridIds, createdAt } = key;
-    return { body: { keyId, apiKey, name, role, gridIds, createdAt } };
+  implement(routes.issueKey, async ({ principal, body }) => ({
+    body: issued(await issueApiKey(principal, body)),
+  })),
+
+  implement(routes.rotateKey, async ({ principal, params, body }) => {
+    const keyId = params.keyId ?? '';
+    if (!entityId.safeParse(keyId).success) throw new NotFound('API key');
+    return { body: issued(await rotateApiKey(principal, keyId, body)) };
   }),
 
   implement(routes.listKeys, async ({ principal }) => ({

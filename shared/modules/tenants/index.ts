@@ -9,8 +9,12 @@ export const tenantsModule: Module = {
     entry: 'functions/http/tenants.ts',
     description: 'sign-up, tenant, API keys',
     tableAccess: 'readWrite',
-    // the API-key lookup items the authorizer reads (written on issue and revocation)
-    platformAccess: { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['APIKEY#*'] },
+    // the API-key lookup items the authorizer reads (written on issue, rotation and revocation;
+    // read for the day each key was last used)
+    platformAccess: {
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+      leadingKeys: ['APIKEY#*'],
+    },
   },
   // Sign-up creates a tenant and its first key: platform-level writes no tenant session can make,
   // so it runs in a function of its own with a role that may only create them.

@@ -18,7 +18,11 @@ export async function createTenant(input: {
 }): Promise<{ tenantId: string; keyId: string; apiKey: string }> {
   const tenant: TenantContext = { tenantId: mintId(tenantIdPrefix) };
   const now = new Date().toISOString();
-  const key = newKeyItems(tenant, { name: input.adminName, role: 'admin', gridIds: null }, now);
+  const key = newKeyItems(
+    tenant,
+    { name: input.adminName, role: 'admin', gridIds: null, expiresAt: null },
+    now,
+  );
   await transactWrite({
     TransactItems: [
       {

@@ -13,6 +13,7 @@ export const settingsSchema = z.object({
   staleAfterDays: z.number().int(),
   verificationCycleDays: z.number().int(),
   timeZone: z.string(),
+  maxKeyAgeDays: z.number().int().nullable(),
 });
 
 export const tenantResponse = z.object({
@@ -26,6 +27,7 @@ export const settingsBody = z
     staleAfterDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
     verificationCycleDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
     timeZone: timeZone.optional(),
+    maxKeyAgeDays: z.number().int('must be a whole number of days').min(1).max(3650).nullable().optional(),
   })
   .refine((s) => Object.keys(s).length > 0, 'name at least one setting to change');
 
@@ -34,6 +36,7 @@ export const apiKeyBody = z
     name: text(200),
     role,
     gridIds: z.array(entityId).min(1, 'list at least one grid').max(100).optional(),
+    expiresAt: timestamp.optional(),
   })
   .superRefine((k, ctx) => {
     if (k.role === 'grid' && !k.gridIds)
@@ -49,8 +52,20 @@ export const apiKeySchema = z.object({
   gridIds: z.array(z.string()).nullable(),
   createdAt: timestamp,
   revokedAt: timestamp.nullable(),
+  expiresAt: timestamp.nullable(),
+  rotatedFrom: z.string().nullable(),
+  /** The last (UTC) day the key was used, recorded at most once a day. */
+  lastUsedOn: z.string().nullable(),
 });
 
-export const issuedApiKeyResponse = apiKeySchema.omit({ revokedAt: true }).extend({ apiKey: z.string() });
+export const issuedApiKeyResponse = apiKeySchema
+  .omit({ revokedAt: true, lastUsedOn: true })
+  .extend({ apiKey: z.string() });
+
+export const rotationBody = z.strictObject({
+  /** How long the old key keeps working (minutes; 0 = refused at once). */
+  overlapMinutes: z.number().int('must be a whole number of minutes').min(0).max(10_080).default(60),
+  expiresAt: timestamp.optional(),
+});
 
 export const apiKeyListResponse = z.object({ items: z.array(apiKeySchema) });

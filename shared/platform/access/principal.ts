@@ -23,7 +23,7 @@ export interface Principal {
  * Gateway's own authorizer denial would be a bare 403).
  */
 export type AuthorizerContext =
-  | { refused: 'true'; reason: string }
+  | { refused: 'true'; reason: RefusalReason }
   | {
       refused: 'false';
       tenantId: string;
@@ -34,7 +34,26 @@ export type AuthorizerContext =
       timeZone: string;
       staleAfterDays: string;
       verificationCycleDays: string;
+      /** '' when the tenant sets no maximum. */
+      maxKeyAgeDays: string;
     };
+
+/** Why the authorizer refused a key: shown in the 401's detail. */
+export type RefusalReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired';
+
+const refusalDetails: Record<RefusalReason, string> = {
+  missing: 'A valid API key is required: Authorization: Bearer <apiKey>.',
+  malformed: 'The Authorization header must be: Bearer <apiKey>.',
+  unknown: 'This API key is unknown.',
+  revoked: 'This API key has been revoked.',
+  expired: 'This API key has expired.',
+};
+
+/** The 401 detail for a refused (or absent) authorizer context. */
+export function refusalDetail(ctx: Record<string, unknown> | undefined): string {
+  const reason = ctx?.reason as RefusalReason | undefined;
+  return (reason && refusalDetails[reason]) ?? refusalDetails.missing;
+}
 
 export function toAuthorizerContext(p: Principal): AuthorizerContext {
   return {
@@ -47,6 +66,7 @@ export function toAuthorizerContext(p: Principal): AuthorizerContext {
     timeZone: p.settings.timeZone,
     staleAfterDays: String(p.settings.staleAfterDays),
     verificationCycleDays: String(p.settings.verificationCycleDays),
+    maxKeyAgeDays: p.settings.maxKeyAgeDays === null ? '' : String(p.settings.maxKeyAgeDays),
   };
 }
 
@@ -55,6 +75,8 @@ export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined):
   const gridIds = String(ctx.gridIds ?? '*');
   const staleAfterDays = Number(ctx.staleAfterDays);
   const verificationCycleDays = Number(ctx.verificationCycleDays);
+  const maxKeyAgeDays =
+    ctx.maxKeyAgeDays === '' || ctx.maxKeyAgeDays === undefined ? null : Number(ctx.maxKeyAgeDays);
   if (
     typeof ctx.timeZone !== 'string' ||
     !Number.isInteger(staleAfterDays) ||
@@ -67,7 +89,7 @@ export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined):
     keyName: String(ctx.keyName),
     role: ctx.role as Role,
     gridIds: gridIds === '*' ? undefined : gridIds.split(',').filter((g) => g !== ''),
-    settings: { timeZone: ctx.timeZone, staleAfterDays, verificationCycleDays },
+    settings: { timeZone: ctx.timeZone, staleAfterDays, verificationCycleDays, maxKeyAgeDays },
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../access/roles.js';
-import { isIsoDate, isIsoMonth, isValidTimeZone } from '../dates.js';
+import { canonicalTimeZone, isIsoDate, isIsoMonth } from '../dates.js';
 import { idPattern } from '../ids.js';
 
 /** Field schemas shared by routes. Messages say what is expected, in the product's words. */
@@ -10,7 +10,15 @@ export const optionalText = (max: number) => text(max).nullable().optional();
 export const isoDate = z.string().refine(isIsoDate, 'must be a real date YYYY-MM-DD');
 export const isoMonth = z.string().refine(isIsoMonth, 'must be a month YYYY-MM');
 export const entityId = z.string().regex(idPattern, 'must be an id issued by this API');
-export const timeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai');
+/** An IANA time zone, stored under its canonical name (`asia/shanghai` → `Asia/Shanghai`); offsets are refused. */
+export const timeZone = z
+  .string()
+  .max(64, 'must be an IANA time zone such as Asia/Shanghai')
+  .refine(
+    (tz) => canonicalTimeZone(tz) !== undefined,
+    'must be an IANA time zone such as Asia/Shanghai (not an offset)',
+  )
+  .transform((tz) => canonicalTimeZone(tz) as string);
 export const role = z.enum(roles);
 export const timestamp = z.iso.datetime();
 

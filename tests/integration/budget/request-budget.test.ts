@@ -73,6 +73,8 @@ const scenarios: Record<string, () => Promise<Answer>> = {
     call('POST', '/v1/api-keys', { key: admin, body: { name: 'g', role: 'grid', gridIds: [grid] } }),
   'GET /v1/api-keys': () => call('GET', '/v1/api-keys', { key: admin }),
   'DELETE /v1/api-keys/{keyId}': () => call('DELETE', `/v1/api-keys/${spareKeyId}`, { key: admin }),
+  'POST /v1/api-keys/{keyId}/rotation': () =>
+    call('POST', `/v1/api-keys/${spareKeyId}/rotation`, { key: admin, body: { overlapMinutes: 5 } }),
   'POST /v1/grids': () => call('POST', '/v1/grids', { key: admin, body: { name: 'G', community: 'C' } }),
   'GET /v1/grids': () => call('GET', '/v1/grids', { key: admin }),
   'GET /v1/grids/{gridId}': () => call('GET', `/v1/grids/${grid}`, { key: admin }),
@@ -119,7 +121,7 @@ async function measure(routeKey: string): Promise<{ answer: Answer; commands: st
   if (routeKey.includes('{personId}')) ready.pending.push((await register()).personId as string);
   await scenario(); // warm: the first call may fill the authorizer cache or reserve a card block
   if (routeKey.includes('{personId}')) ready.pending.push((await register()).personId as string);
-  if (routeKey === 'DELETE /v1/api-keys/{keyId}') {
+  if (routeKey.startsWith('DELETE /v1/api-keys/') || routeKey.startsWith('POST /v1/api-keys/{keyId}')) {
     spareKeyId = (await call('POST', '/v1/api-keys', { key: admin, body: { name: 's', role: 'viewer' } }))
       .body.keyId as string;
   }

@@ -4,7 +4,7 @@ import { platformRoutes } from '../../../shared/app/platform-routes.js';
 import { gridHandlers } from '../../../shared/modules/grids/handlers.js';
 import { peopleHandlers } from '../../../shared/modules/people/handlers.js';
 import { statisticsHandlers } from '../../../shared/modules/statistics/handlers.js';
-import { tenantHandlers } from '../../../shared/modules/tenants/handlers.js';
+import { signupHandlers, tenantHandlers } from '../../../shared/modules/tenants/handlers.js';
 import { type Role, roles } from '../../../shared/platform/access/roles.js';
 import { type AnyRouteDeclaration, routeKeyOf } from '../../../shared/platform/http/route.js';
 
@@ -24,6 +24,7 @@ const expectedAccess: Record<string, 'public' | readonly Role[]> = {
   'POST /v1/api-keys': ['admin'],
   'GET /v1/api-keys': ['admin'],
   'DELETE /v1/api-keys/{keyId}': ['admin'],
+  'POST /v1/api-keys/{keyId}/rotation': ['admin'],
   // grids
   'POST /v1/grids': ['admin'],
   'GET /v1/grids': ['admin', 'office', 'grid', 'viewer'],
@@ -97,6 +98,7 @@ describe('the functions enforce the same roles', () => {
   // authorizer only authenticates), so those must say what the table says.
   const served: Record<string, readonly AnyRouteDeclaration[]> = {
     platform: Object.values(platformRoutes),
+    signup: signupHandlers.map((h) => h.declaration),
     tenants: tenantHandlers.map((h) => h.declaration),
     grids: gridHandlers.map((h) => h.declaration),
     people: peopleHandlers.map((h) => h.declaration),

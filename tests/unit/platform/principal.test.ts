@@ -19,7 +19,12 @@ describe('principal', () => {
     keyName: 'Street office 3',
     role: 'office',
     gridIds: undefined,
-    settings: { timeZone: 'Asia/Shanghai', staleAfterDays: 120, verificationCycleDays: 90 },
+    settings: {
+      timeZone: 'Asia/Shanghai',
+      staleAfterDays: 120,
+      verificationCycleDays: 90,
+      maxKeyAgeDays: null,
+    },
     ...over,
   });
 
@@ -64,6 +69,7 @@ describe('principal', () => {
             timeZone: fc.constantFrom('Asia/Shanghai', 'Asia/Urumqi', 'UTC'),
             staleAfterDays: fc.integer({ min: 1, max: 3650 }),
             verificationCycleDays: fc.integer({ min: 1, max: 3650 }),
+            maxKeyAgeDays: fc.option(fc.integer({ min: 1, max: 3650 }), { nil: null }),
           }),
         }),
         (p) => {
@@ -74,7 +80,7 @@ describe('principal', () => {
   });
 
   it('a refused or missing context is no principal', () => {
-    const refused: AuthorizerContext = { refused: 'true', reason: 'unknown key' };
+    const refused: AuthorizerContext = { refused: 'true', reason: 'unknown' };
     expect(fromAuthorizerContext(refused)).toBeUndefined();
     expect(fromAuthorizerContext(undefined)).toBeUndefined();
     expect(fromAuthorizerContext({})).toBeUndefined();
