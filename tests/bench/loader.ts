@@ -10,6 +10,7 @@ import { pool, sleep } from './measure.js';
 
 type Item = Record<string, unknown>;
 type Put = { TableName: string; Item: Item };
+type Check = { TableName: string; Key: Item };
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 /**
@@ -39,23 +40,30 @@ export async function captureTransactions(
 }
 
 /**
- * Run `write` (repository calls that each send ONE TransactWriteItems of Puts) without sending
- * the transactions: their Puts are captured — exactly the items the repository builds — and
- * returned per table. Anything else `write` sends, or a transaction with non-Put actions, throws.
+ * Run `write` (repository calls that each send ONE TransactWriteItems of Puts and
+ * ConditionChecks) without sending the transactions: their Puts are captured — exactly the items
+ * the repository builds — and returned, with the keys their ConditionChecks check (they write
+ * nothing; the caller makes sure those items exist). Anything else `write` sends, or a
+ * transaction with other actions (Update, Delete), throws.
  */
 export async function capturePuts(
   client: DynamoDBDocumentClient,
   write: () => Promise<void>,
-): Promise<Put[]> {
+): Promise<{ puts: Put[]; checks: Check[] }> {
   const puts: Put[] = [];
+  const checks: Check[] = [];
   const original = client.send;
   const capture = async (command: unknown) => {
     if (!(command instanceof TransactWriteCommand))
       throw new Error(`capturePuts: ${(command as object).constructor.name} is not a transaction`);
     for (const action of command.input.TransactItems ?? []) {
-      if (!action.Put?.TableName || !action.Put.Item)
-        throw new Error('capturePuts: a transaction with other actions than Put');
-      puts.push({ TableName: action.Put.TableName, Item: action.Put.Item });
+      if (action.Put?.TableName && action.Put.Item) {
+        puts.push({ TableName: action.Put.TableName, Item: action.Put.Item });
+      } else if (action.ConditionCheck?.TableName && action.ConditionCheck.Key) {
+        checks.push({ TableName: action.ConditionCheck.TableName, Key: action.ConditionCheck.Key });
+      } else {
+        throw new Error('capturePuts: a transaction with other actions than Put and ConditionCheck');
+      }
     }
     return {};
   };
@@ -65,7 +73,7 @@ export async function capturePuts(
   } finally {
     client.send = original;
   }
-  return puts;
+  return { puts, checks };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { gridRepository } from '../../shared/modules/grids/repository.js';
 import { personRepository } from '../../shared/modules/people/repository.js';
 import { closeStaleRegistrations } from '../../shared/modules/people/use-cases/close-stale.js';
@@ -59,9 +60,10 @@ export async function staleCloser(
   const total = opts.active + opts.due;
   const every = Math.floor(total / opts.due); // every `every`-th registration is due
   let due = 0;
-  // The repository builds each registration's transaction (ID guard, person, history); its
-  // items are written with BatchWriteItem: the same items, much faster than a transaction each.
-  const puts = await capturePuts(documentClient(), async () => {
+  // The repository builds each registration's transaction (ID guard, person, history, and a
+  // ConditionCheck of the grid); its items are written with BatchWriteItem: the same items, much
+  // faster than a transaction each.
+  const { puts, checks } = await capturePuts(documentClient(), async () => {
     for (let k = 0; k < total; k++) {
       const isDue = k % every === 0 && k / every < opts.due;
       if (isDue) due++;
@@ -76,6 +78,13 @@ export async function staleCloser(
       });
     }
   });
+  // Each transaction also checks that its grid exists: the loader checks each grid once instead.
+  const checked = new Map(checks.map((c) => [JSON.stringify([c.TableName, c.Key]), c]));
+  for (const check of checked.values()) {
+    const found = await documentClient().send(new GetCommand({ ...check, ConsistentRead: true }));
+    if (!found.Item)
+      throw new Error(`the loader's registrations name a missing item ${JSON.stringify(check.Key)}`);
+  }
   const loadMs = await batchWrite(documentClient(), puts, opts.concurrency);
   const loaded = await waitUntil(
     'stats after loading the stale-closer township',
