@@ -1,22 +1,40 @@
+import type { Principal } from '../../platform/access/principal.js';
 import { toProblem } from '../../platform/http/problem.js';
 import { etag, ifMatch } from '../../platform/http/request.js';
-import { implement } from '../../platform/http/route.js';
+import { implement, routeKeyOf } from '../../platform/http/route.js';
 import { workspaceOf } from '../tenants/use-cases.js';
 import { peopleProblem } from './errors.js';
+import { accessLogRepository } from './repository/access-log.js';
 import { personRepository } from './repository.js';
 import { peopleRoutes as routes } from './routes.js';
-import { depart, update, verify } from './rules/person.js';
+import { depart, type Person, update, verify } from './rules/person.js';
+import { accessLogOfKey, accessLogOfPerson } from './use-cases/access-log.js';
 import { registerBatch } from './use-cases/batch.js';
 import { changePerson, mayMoveInto, personInScope } from './use-cases/change.js';
 import { listByIdNumber, listPeople } from './use-cases/listing.js';
 import { registerArrival } from './use-cases/register.js';
-import { personView } from './use-cases/view.js';
+import { accessOf, personView } from './use-cases/view.js';
 
 const now = () => new Date().toISOString();
 
+/** A read that shows people's raw identifiers leaves one access entry per person shown. */
+async function recordAccess(
+  principal: Principal,
+  people: readonly Person[],
+  seen: { route: string; inList: boolean },
+): Promise<void> {
+  const entries = people.flatMap((p) => accessOf(p, { principal, ...seen }) ?? []);
+  if (entries.length > 0) await accessLogRepository(principal).record(entries);
+}
+
 export const peopleHandlers = [
   implement(routes.register, async ({ principal, body }) => {
-    const person = await registerArrival({ principal, workspace: workspaceOf(principal), body });
+    const person = await registerArrival({
+      principal,
+      workspace: workspaceOf(principal),
+      body,
+      route: routeKeyOf(routes.register),
+    });
     return { body: personView(person, principal, false), headers: etag(person) };
   }),
 
@@ -44,6 +62,7 @@ export const peopleHandlers = [
       query.idNumber !== undefined
         ? await listByIdNumber(principal, { ...query, idNumber: query.idNumber })
         : await listPeople(principal, query);
+    await recordAccess(principal, page.people, { route: routeKeyOf(routes.list), inList: true });
     return {
       body: { items: page.people.map((p) => personView(p, principal, true)), nextCursor: page.nextCursor },
     };
@@ -51,6 +70,7 @@ export const peopleHandlers = [
 
   implement(routes.get, async ({ principal, params }) => {
     const person = await personInScope(principal, params.personId);
+    await recordAccess(principal, [person], { route: routeKeyOf(routes.get), inList: false });
     return { body: personView(person, principal, false), headers: etag(person) };
   }),
 
@@ -59,6 +79,7 @@ export const peopleHandlers = [
       principal,
       personId: params.personId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.update),
       step: (p) => {
         mayMoveInto(principal, body.gridId);
         return update(p, body, now());
@@ -72,6 +93,7 @@ export const peopleHandlers = [
       principal,
       personId: params.personId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.verify),
       step: (p, today) => {
         const transition = verify(p, body, today, now());
         mayMoveInto(principal, body.gridId);
@@ -87,10 +109,19 @@ export const peopleHandlers = [
       principal,
       personId: params.personId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.depart),
       step: (p, today) => depart(p, body, today, now()),
     });
     return { body: personView(person, principal, false), headers: etag(person) };
   }),
+
+  implement(routes.accessLog, async ({ principal, params, query }) => ({
+    body: await accessLogOfPerson(principal, params.personId, query),
+  })),
+
+  implement(routes.keyAccessLog, async ({ principal, params, query }) => ({
+    body: await accessLogOfKey(principal, params.keyId, query),
+  })),
 
   implement(routes.history, async ({ principal, params }) => {
     const person = await personInScope(principal, params.personId);

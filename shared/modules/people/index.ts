@@ -1,7 +1,7 @@
 import type { Module, ScheduleDefinition } from '../../platform/module.js';
 import { peopleCounters } from './counters.js';
 import { peopleRoutes } from './routes.js';
-import { eventIdPrefix, personIdPrefix } from './rules/person.js';
+import { accessEntryIdPrefix, eventIdPrefix, personIdPrefix } from './rules/person.js';
 
 /** Runs `closeStaleInEveryTenant` (jobs.ts). */
 export const closeStaleSchedule = {
@@ -48,7 +48,7 @@ export const peopleModule: Module = {
     // what a tenant-wide list filters on (status, the key's grids)
     byTenant: ['gridId', 'status'],
   },
-  entities: ['person', 'history', 'id-guard', 'card-sequence'],
-  keyPrefixes: ['PERSON', 'IDNO', 'DUE', 'SEQUENCE', 'PEOPLE'],
-  idPrefixes: [personIdPrefix, eventIdPrefix],
+  entities: ['person', 'history', 'id-guard', 'card-sequence', 'access'],
+  keyPrefixes: ['PERSON', 'IDNO', 'DUE', 'SEQUENCE', 'PEOPLE', 'ACCESS'],
+  idPrefixes: [personIdPrefix, eventIdPrefix, accessEntryIdPrefix],
 };

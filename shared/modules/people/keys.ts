@@ -31,7 +31,19 @@ export const peopleKeys = {
   }),
   historyPrefix: 'EVENT#',
   idNumberGuard: (t: TenantContext, idHash: string): ItemKey => ({ pk: idNumberPk(t, idHash), sk: 'IDNO' }),
+  /** Who saw this person's raw identifiers: beside the person, newest last in key order. */
+  accessEntry: (t: TenantContext, personId: string, at: string, entryId: string): ItemKey => ({
+    pk: personPk(t, personId),
+    sk: `ACCESS#${at}#${entryId}`,
+  }),
+  accessPrefix: 'ACCESS#',
 };
+
+/** An access entry is also listed per API key (the tenant-wide generic index). */
+export const accessIndexKeys = (t: TenantContext, keyId: string, at: string, entryId: string) => ({
+  tenantListPk: `${tenantPk(t)}#ACCESS#${keyId}`,
+  gridSk: `ACCESS#${at}#${entryId}`,
+});
 
 /** Index attributes of a person item (generic indexes). Only hashes, ids, statuses and dates. */
 export const personIndexKeys = (
@@ -67,6 +79,7 @@ export const peopleIndexKeys = {
   /** Every person's gridSk sorts above this, every event's below. */
   gridPeopleStart: 'PERSON#',
   byTenant: (t: TenantContext): string => peopleListPk(t),
+  accessOfKey: (t: TenantContext, keyId: string): string => `${tenantPk(t)}#ACCESS#${keyId}`,
   due: (t: TenantContext, shard: number): string => duePk(t, shard),
   /** Everything last seen strictly before `day` sorts below this bound. */
   dueBefore: (day: string): string => `${day}#`,

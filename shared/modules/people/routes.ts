@@ -1,6 +1,8 @@
-import { anyRole, fieldWorkers, registryWriters } from '../../platform/access/roles.js';
+import { adminOnly, anyRole, fieldWorkers, registryWriters } from '../../platform/access/roles.js';
 import { declareRoute } from '../../platform/http/route.js';
 import {
+  accessLogQuery,
+  accessLogResponse,
   batchBody,
   batchResponse,
   departureBody,
@@ -29,7 +31,7 @@ export const peopleRoutes = {
     method: 'GET',
     path: '/v1/people',
     access: anyRole,
-    budget: 2,
+    budget: 4,
     summary: 'List people',
     query: listQuery,
     response: personListResponse,
@@ -47,7 +49,7 @@ export const peopleRoutes = {
     method: 'GET',
     path: '/v1/people/{personId}',
     access: anyRole,
-    budget: 1,
+    budget: 2,
     summary: 'One person',
     response: personSchema,
   }),
@@ -77,6 +79,24 @@ export const peopleRoutes = {
     summary: 'Write off',
     body: departureBody,
     response: personSchema,
+  }),
+  accessLog: declareRoute({
+    method: 'GET',
+    path: '/v1/people/{personId}/access-log',
+    access: adminOnly,
+    budget: 2,
+    summary: 'Who saw this person’s raw ID number or phone',
+    query: accessLogQuery,
+    response: accessLogResponse,
+  }),
+  keyAccessLog: declareRoute({
+    method: 'GET',
+    path: '/v1/api-keys/{keyId}/access-log',
+    access: adminOnly,
+    budget: 2,
+    summary: 'Whose raw ID numbers or phones this key saw',
+    query: accessLogQuery,
+    response: accessLogResponse,
   }),
   history: declareRoute({
     method: 'GET',

@@ -118,3 +118,16 @@ export const historyResponse = z.object({
     }),
   ),
 });
+
+export const accessLogQuery = z.strictObject({ limit: limitQuery, cursor: cursorQuery });
+
+/** Who saw a person's raw identifiers: key, person, route, when and which fields (never the values). */
+export const accessLogResponse = pageOf(
+  z.object({
+    at: timestamp,
+    personId: z.string(),
+    actor: z.object({ keyId: z.string(), name: z.string() }),
+    route: z.string(),
+    fields: z.array(z.enum(['idNumber', 'phone'])),
+  }),
+);

@@ -55,7 +55,7 @@ export const tenantRoutes = {
     method: 'GET',
     path: '/v1/api-keys',
     access: adminOnly,
-    budget: 1,
+    budget: 2,
     summary: 'List API keys',
     response: apiKeyListResponse,
   }),

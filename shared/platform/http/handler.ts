@@ -3,11 +3,18 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { fromAuthorizerContext, type Principal } from '../access/principal.js';
+import { fromAuthorizerContext, type Principal, refusalDetail } from '../access/principal.js';
 import { logger, metrics, tracer } from '../observability.js';
-import { runIdempotent } from './idempotency.js';
-import { HttpProblem, type ProblemMapper, problems, toProblem } from './problem.js';
-import { lowerHeaders, parseWith, readBody } from './request.js';
+import { idempotencyScope, runIdempotent } from './idempotency.js';
+import { type FieldError, HttpProblem, type ProblemMapper, problems, toProblem } from './problem.js';
+import {
+  forbiddenQueryNames,
+  isRepeatedAuthorization,
+  lowerHeaders,
+  parseWith,
+  readBody,
+  unknownKeyMessage,
+} from './request.js';
 import { jsonResponse, problemResponse } from './response.js';
 import { type AnyRouteImplementation, type RouteResponse, routeKeyOf } from './route.js';
 
@@ -38,18 +45,30 @@ export function httpHandler(options: HttpHandlerOptions) {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     logger.appendKeys({ requestId, routeKey: event.routeKey });
     metrics.addMetric('Requests', 'Count', 1);
+    let queryNames: ReadonlySet<string> = new Set();
     try {
+      const headers = lowerHeaders(event);
+      // Before anything else, on every route: a request with two Authorization headers (API
+      // Gateway and the local host join them with a comma) is refused, whichever would win.
+      if (headers.authorization !== undefined && isRepeatedAuthorization(headers.authorization)) {
+        throw problems.field('Authorization', 'send one Authorization header, not two');
+      }
+      const forbidden = forbiddenQueryNames(event);
+      if (forbidden.length > 0) {
+        throw problems.validation(
+          forbidden.map((name) => ({ path: 'query', message: unknownKeyMessage(name) })),
+        );
+      }
       if (event.routeKey === defaultRouteKey && options.unmatched) throw options.unmatched(event);
       const impl = byKey.get(event.routeKey);
       if (!impl) throw problems.notFound('route');
       const def = impl.declaration;
-      const headers = lowerHeaders(event);
       let principal: Principal | undefined;
       if (def.access !== 'public') {
         const ctx = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer
           ?.lambda;
         principal = fromAuthorizerContext(ctx);
-        if (!principal) throw problems.unauthorized();
+        if (!principal) throw problems.unauthorized(refusalDetail(ctx));
         logger.appendKeys({ tenantId: principal.tenantId, keyId: principal.keyId });
         if (!def.access.includes(principal.role)) {
           throw problems.forbidden(`The ${principal.role} role may not call ${event.routeKey}.`);
@@ -57,7 +76,12 @@ export function httpHandler(options: HttpHandlerOptions) {
       }
       const rawBody = readBody(event, headers);
       const body = def.body ? parseWith(def.body, rawBody ?? {}) : undefined;
-      const query = def.query ? parseWith(def.query, event.queryStringParameters ?? {}) : {};
+      // Query errors are named `query.<parameter>`, never as if the parameter were in the body.
+      const query = def.query ? parseWith(def.query, event.queryStringParameters ?? {}, 'query') : {};
+      // A route without a body can only be wrong about its query: a use case's field error on a
+      // parameter that was sent (a cursor of another query, say) is named under `query` too.
+      if (!def.body)
+        queryNames = new Set([...Object.keys(event.queryStringParameters ?? {}), ...Object.keys(query)]);
       const params = (event.pathParameters ?? {}) as Record<string, string>;
       const req = { principal: principal as Principal, body, query, params, headers, requestId };
       const run = async (): Promise<RouteResponse> => {
@@ -68,7 +92,12 @@ export function httpHandler(options: HttpHandlerOptions) {
       const result =
         def.method === 'POST' && idemKey !== undefined
           ? await runIdempotent({
-              scope: `${principal ? `${principal.tenantId}/${principal.keyId}` : 'public'}\n${event.routeKey}\n${event.rawPath}`,
+              // Bound to the matched route and its path parameters, not to the path's spelling.
+              scope: idempotencyScope(
+                principal ? `${principal.tenantId}/${principal.keyId}` : 'public',
+                event.routeKey,
+                params,
+              ),
               headerValue: idemKey,
               body: rawBody,
               context,
@@ -77,7 +106,8 @@ export function httpHandler(options: HttpHandlerOptions) {
           : await run();
       return jsonResponse({ ...result, status: result.status ?? 200 }, requestId);
     } catch (error) {
-      const problem = toProblem(error, options.problems);
+      const mapped = toProblem(error, options.problems);
+      const problem = mapped && queryNames.size > 0 ? underQuery(mapped, queryNames) : mapped;
       if (problem) {
         metrics.addMetric(problem.status >= 500 ? 'ServerErrors' : 'ClientErrors', 'Count', 1);
         if (problem.status >= 500) logger.error('request failed', { status: problem.status });
@@ -96,4 +126,18 @@ export function httpHandler(options: HttpHandlerOptions) {
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics));
+}
+
+/** A problem whose field errors name query parameters, renamed `query.<parameter>`. */
+function underQuery(problem: HttpProblem, names: ReadonlySet<string>): HttpProblem {
+  const errors = problem.extensions.errors;
+  if (!errors?.some((e) => names.has(e.path.split('.')[0] ?? ''))) return problem;
+  let detail = problem.detail;
+  const renamed: FieldError[] = errors.map((e) => {
+    if (!names.has(e.path.split('.')[0] ?? '')) return e;
+    const path = `query.${e.path}`;
+    if (detail?.startsWith(`${e.path}:`)) detail = `${path}${detail.slice(e.path.length)}`;
+    return { ...e, path };
+  });
+  return new HttpProblem(problem.status, detail, { ...problem.extensions, errors: renamed }, problem.headers);
 }

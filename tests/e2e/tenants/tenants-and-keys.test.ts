@@ -18,7 +18,12 @@ describe('sign-up', () => {
     expect(tenant.body).toEqual({
       tenantId: res.body.tenantId,
       townshipName: 'Qiaotou Township',
-      settings: { staleAfterDays: 120, verificationCycleDays: 90, timeZone: 'Asia/Shanghai' },
+      settings: {
+        staleAfterDays: 120,
+        verificationCycleDays: 90,
+        timeZone: 'Asia/Shanghai',
+        maxKeyAgeDays: null,
+      },
     });
     const keys = await call('GET', '/v1/api-keys', { key: res.body.apiKey });
     expect(keys.text).not.toContain(res.body.apiKey);
@@ -30,6 +35,10 @@ describe('sign-up', () => {
         gridIds: null,
         createdAt: expect.any(String),
         revokedAt: null,
+        // added by the key lifecycle (the contract's fields above are unchanged)
+        expiresAt: null,
+        rotatedFrom: null,
+        lastUsedOn: new Date().toISOString().slice(0, 10),
       },
     ]);
   });
@@ -57,6 +66,7 @@ describe('tenant settings', () => {
       staleAfterDays: 60,
       verificationCycleDays: 90,
       timeZone: 'Asia/Urumqi',
+      maxKeyAgeDays: null,
     });
     const office = await ws.keyOf('office');
     expectProblem(

@@ -44,6 +44,7 @@ async function call(
 
 let admin: string;
 let tenantId: string;
+let adminKeyId: string;
 let grid: string;
 let otherGrid: string;
 let spareKeyId: string;
@@ -95,6 +96,10 @@ const scenarios: Record<string, () => Promise<Answer>> = {
       key: admin,
       body: { departedOn: '2026-02-02', reason: 'left' },
     }),
+  'GET /v1/people/{personId}/access-log': async () =>
+    call('GET', `/v1/people/${await ready.person()}/access-log`, { key: admin }),
+  'GET /v1/api-keys/{keyId}/access-log': () =>
+    call('GET', `/v1/api-keys/${adminKeyId}/access-log`, { key: admin }),
   'GET /v1/people/{personId}/history': async () =>
     call('GET', `/v1/people/${await ready.person()}/history`, { key: admin }),
   'GET /v1/stats': () => call('GET', '/v1/stats', { key: admin }),
@@ -139,6 +144,7 @@ beforeAll(async () => {
   });
   admin = signup.body.apiKey as string;
   tenantId = signup.body.tenantId as string;
+  adminKeyId = signup.body.keyId as string;
   grid = (await call('POST', '/v1/grids', { key: admin, body: { name: 'G1', community: 'C' } })).body
     .gridId as string;
   otherGrid = (await call('POST', '/v1/grids', { key: admin, body: { name: 'G2', community: 'C' } })).body

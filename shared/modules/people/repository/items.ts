@@ -30,6 +30,19 @@ export function personItem(t: TenantContext, p: Person, idHash: string): Record<
   };
 }
 
+/** The ID-number guard: at most one active registration per ID number (a keyed hash) in a tenant. */
+export function idGuardItem(
+  t: TenantContext,
+  guard: { idHash: string; personId: string },
+): Record<string, unknown> {
+  return {
+    ...keys.idNumberGuard(t, guard.idHash),
+    entity: 'id-guard',
+    tenantId: t.tenantId,
+    personId: guard.personId,
+  };
+}
+
 export function historyItem(
   t: TenantContext,
   change: { transition: Transition; actor: Actor; extra?: Record<string, unknown> },

@@ -7,8 +7,9 @@ import type { TenantContext } from '../../../platform/table/tenant-context.js';
 import { gridKeys } from '../../grids/keys.js';
 import { peopleKeys as keys } from '../keys.js';
 import type { Person, Transition } from '../rules/person.js';
+import { type AccessEntry, accessItem } from './access-log.js';
 import { DuplicateIdNumberError, StaleWriteError, UnknownGridError } from './errors.js';
-import { historyItem, personFromItem, personItem } from './items.js';
+import { historyItem, idGuardItem, personFromItem, personItem } from './items.js';
 
 export interface PersonChange {
   transition: Transition;
@@ -20,11 +21,14 @@ export interface PersonChange {
   extra?: Record<string, unknown>;
   /** A grid the person moves into: it must exist (checked inside the same transaction). */
   movesInto?: string;
+  /** The response will carry raw identifiers: its access entry is written in the same transaction. */
+  access?: AccessEntry;
 }
 
 /** Card numbers are handed out from blocks reserved per tenant and function instance. */
 const cardBlockSize = 50;
 const cardBlocks = new Map<string, { next: number; end: number }>();
+const reserving = new Map<string, Promise<void>>();
 
 /** Writing people: every method is bound to one tenant and writes one transaction. */
 export function personWrites(t: TenantContext) {
@@ -46,6 +50,22 @@ export function personWrites(t: TenantContext) {
     },
   });
 
+  /** Reserve the next block of the tenant's card-number sequence (one update). */
+  const reserveBlock = async (): Promise<void> => {
+    const out = await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.cardSequence(t),
+        UpdateExpression: 'ADD #n :block SET entity = :entity',
+        ExpressionAttributeNames: { '#n': 'value' },
+        ExpressionAttributeValues: { ':block': cardBlockSize, ':entity': 'card-sequence' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const end = Number(out.Attributes?.value ?? cardBlockSize);
+    cardBlocks.set(t.tenantId, { next: end - cardBlockSize + 1, end });
+  };
+
   return {
     /**
      * The next card number, unique in the tenant: numbers come from a block of the per-tenant
@@ -53,24 +73,17 @@ export function personWrites(t: TenantContext) {
      * an instance does not use up are skipped: gaps are allowed, reuse never happens.
      */
     async nextCardNumber(): Promise<string> {
-      let block = cardBlocks.get(t.tenantId);
-      if (!block || block.next > block.end) {
-        const out = await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.cardSequence(t),
-            UpdateExpression: 'ADD #n :block SET entity = :entity',
-            ExpressionAttributeNames: { '#n': 'value' },
-            ExpressionAttributeValues: { ':block': cardBlockSize, ':entity': 'card-sequence' },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        const end = Number(out.Attributes?.value ?? cardBlockSize);
-        block = { next: end - cardBlockSize + 1, end };
-        cardBlocks.set(t.tenantId, block);
+      for (;;) {
+        const block = cardBlocks.get(t.tenantId);
+        if (block && block.next <= block.end) return `C${String(block.next++).padStart(8, '0')}`;
+        // One reservation at a time per tenant: concurrent callers wait for it.
+        let pending = reserving.get(t.tenantId);
+        if (!pending) {
+          pending = reserveBlock().finally(() => reserving.delete(t.tenantId));
+          reserving.set(t.tenantId, pending);
+        }
+        await pending;
       }
-      const n = block.next++;
-      return `C${String(n).padStart(8, '0')}`;
     },
 
     /**
@@ -79,16 +92,22 @@ export function personWrites(t: TenantContext) {
      * not — fails the guard's condition, which returns the existing person's id; an unknown grid
      * fails the check. Nothing is read before: the registration is one request.
      */
-    async register(registration: { transition: Transition; idHash: string; actor: Actor }): Promise<Person> {
-      const { transition: tr, idHash, actor } = registration;
-      const guard = keys.idNumberGuard(t, idHash);
+    async register(registration: {
+      transition: Transition;
+      idHash: string;
+      actor: Actor;
+      access?: AccessEntry;
+      /** The grid was seen to exist in this request (grids are never deleted): no check needed. */
+      gridKnown?: boolean;
+    }): Promise<Person> {
+      const { transition: tr, idHash, actor, access, gridKnown = false } = registration;
       try {
         await transactWrite({
           TransactItems: [
             {
               Put: {
                 TableName: table,
-                Item: { ...guard, entity: 'id-guard', tenantId: t.tenantId, personId: tr.person.personId },
+                Item: idGuardItem(t, { idHash, personId: tr.person.personId }),
                 ConditionExpression: 'attribute_not_exists(pk)',
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
@@ -101,13 +120,15 @@ export function personWrites(t: TenantContext) {
               },
             },
             { Put: { TableName: table, Item: historyItem(t, { transition: tr, actor }) } },
-            gridCheck(tr.person.gridId),
+            ...(gridKnown ? [] : [gridCheck(tr.person.gridId)]),
+            ...(access ? [{ Put: { TableName: table, Item: accessItem(t, access) } }] : []),
           ],
         });
       } catch (error) {
         const reasons =
           error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-        if (reasons[3]?.Code === 'ConditionalCheckFailed') throw new UnknownGridError(tr.person.gridId);
+        if (!gridKnown && reasons[3]?.Code === 'ConditionalCheckFailed')
+          throw new UnknownGridError(tr.person.gridId);
         if (reasons[0]?.Code === 'ConditionalCheckFailed') {
           const existing = reasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
           throw new DuplicateIdNumberError(existing ?? 'unknown');
@@ -131,7 +152,7 @@ export function personWrites(t: TenantContext) {
      * active state releases the ID-number guard in the same transaction.
      */
     async apply(change: PersonChange): Promise<Person> {
-      const { transition: tr, fromVersion, idHash, actor, extra, movesInto } = change;
+      const { transition: tr, fromVersion, idHash, actor, extra, movesInto, access } = change;
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         {
           Put: {
@@ -145,6 +166,7 @@ export function personWrites(t: TenantContext) {
         { Put: { TableName: table, Item: historyItem(t, { transition: tr, actor, extra }) } },
       ];
       if (movesInto !== undefined) items.push(gridCheck(movesInto));
+      if (access) items.push({ Put: { TableName: table, Item: accessItem(t, access) } });
       if (tr.person.status !== 'active') {
         items.push({
           Delete: {

@@ -1,8 +1,9 @@
 /**
  * Chinese resident ID numbers (GB 11643-1999) and masking of personal identifiers.
  *
- * Layout of the 18 characters: 6-digit region code, birth date YYYYMMDD, 3-digit sequence
- * (odd = male, even = female) and a check character by ISO 7064 MOD 11-2 (`X` stands for 10).
+ * Layout of the 18 characters: 6-digit region code (its first 2 digits a province-level code),
+ * birth date YYYYMMDD, 3-digit sequence (odd = male, even = female) and a check character by
+ * ISO 7064 MOD 11-2 (`X` stands for 10).
  */
 import { isIsoDate } from '../../../platform/dates.js';
 
@@ -22,6 +23,26 @@ export type ParseIdNumberResult = { ok: true; value: IdNumberInfo } | { ok: fals
 
 /** Earliest birth date accepted. */
 export const MIN_BIRTH_DATE = '1900-01-01';
+
+/**
+ * The province-level codes a region code starts with (GB/T 2260): 11–15 North, 21–23
+ * North-East, 31–37 East, 41–46 Central-South, 50–54 South-West, 61–65 North-West, 71 Taiwan,
+ * 81 Hong Kong, 82 Macao. Only the province is checked, not the full six digits: ID numbers
+ * keep the region code of where they were first issued, including codes abolished since, and no
+ * maintained list of all six-digit codes past and present exists to check against.
+ */
+export const provinceCodes: ReadonlySet<string> = new Set(
+  [
+    [11, 15],
+    [21, 23],
+    [31, 37],
+    [41, 46],
+    [50, 54],
+    [61, 65],
+    [71, 71],
+    [81, 82],
+  ].flatMap(([from = 0, to = 0]) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i))),
+);
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';
@@ -52,6 +73,11 @@ export function parseIdNumber(input: string, today: string): ParseIdNumberResult
 
   const regionCode = idNumber.slice(0, 6);
   if (regionCode.startsWith('0')) return fail('region code (first 6 digits) must not start with 0');
+  if (!provinceCodes.has(regionCode.slice(0, 2))) {
+    return fail(
+      'region code (first 6 digits) must start with a province-level code (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81 or 82)',
+    );
+  }
 
   const birthDate = `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
   if (!isIsoDate(birthDate)) return fail('birth date is not a real calendar date');
@@ -71,13 +97,14 @@ export function parseIdNumber(input: string, today: string): ParseIdNumberResult
 }
 
 /**
- * Builds a valid ID number (for tests, seeds and benchmarks). `region`: 6 digits not
- * starting with 0; `birthDate`: `YYYY-MM-DD` on or after 1900-01-01; `sequence`: 1–999.
+ * Builds a valid ID number (for tests, seeds and benchmarks). `region`: 6 digits starting
+ * with a province-level code (`provinceCodes`); `birthDate`: `YYYY-MM-DD` on or after
+ * 1900-01-01; `sequence`: 1–999.
  */
 export function makeIdNumber(parts: { region: string; birthDate: string; sequence: number }): string {
   const { region, birthDate, sequence } = parts;
-  if (!/^[1-9]\d{5}$/.test(region))
-    throw new RangeError(`region must be 6 digits not starting with 0: ${region}`);
+  if (!/^[1-9]\d{5}$/.test(region) || !provinceCodes.has(region.slice(0, 2)))
+    throw new RangeError(`region must be 6 digits starting with a province-level code: ${region}`);
   if (!isIsoDate(birthDate) || birthDate < MIN_BIRTH_DATE) {
     throw new RangeError(`birthDate must be a real date on or after ${MIN_BIRTH_DATE}: ${birthDate}`);
   }

@@ -263,3 +263,4 @@ export function overdueBefore(today: string, days: number): string {
 /** Id prefixes this module mints: people and their history events. */
 export const personIdPrefix = 'p';
 export const eventIdPrefix = 'e';
+export const accessEntryIdPrefix = 'a';

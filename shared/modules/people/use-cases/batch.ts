@@ -22,7 +22,7 @@ export async function registerBatch(batch: {
   isClientError: (error: unknown) => boolean;
 }): Promise<BatchOutcome[]> {
   const { principal, items, isClientError } = batch;
-  const workspace = await workspaceOf(principal);
+  const workspace = workspaceOf(principal);
   const knownGrids = new Set((await gridRepository(principal).list()).map((g) => g.gridId));
   const outcomes: BatchOutcome[] = new Array(items.length);
   const lanes = new Map<string, number[]>();
@@ -48,7 +48,15 @@ export async function registerBatch(batch: {
           })),
         );
       }
-      return { person: await registerArrival({ principal, workspace, body: parsed.data, knownGrids }) };
+      return {
+        person: await registerArrival({
+          principal,
+          workspace,
+          body: parsed.data,
+          knownGrids,
+          route: 'POST /v1/people/batch',
+        }),
+      };
     } catch (error) {
       if (isClientError(error)) return { error };
       // One item failing on our side must not abandon the others mid-write: it gets its own

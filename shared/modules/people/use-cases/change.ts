@@ -5,6 +5,7 @@ import { idPattern } from '../../../platform/ids.js';
 import { workspaceOf } from '../../tenants/use-cases.js';
 import { personRepository, StaleWriteError } from '../repository.js';
 import { LifecycleError, type Person, type Transition } from '../rules/person.js';
+import { accessOf } from './view.js';
 
 /** The person, if it exists in this tenant (else 404) and the key's grids cover it (else 403). */
 export async function personInScope(principal: Principal, personId: string | undefined) {
@@ -31,6 +32,8 @@ export interface PersonChangeRequest {
   step: (p: Person, today: string) => Promise<Transition> | Transition;
   /** Extra attributes of the history event. */
   extra?: (tr: Transition) => Record<string, unknown>;
+  /** The route answering (its access entry is written with the change). */
+  route: string;
 }
 
 /** The grid a transition moves the person into, if it does. */
@@ -43,7 +46,7 @@ const movedInto = (from: Person, tr: Transition): string | undefined =>
  * fresh state a few times — never silently overwritten.
  */
 export async function changePerson(request: PersonChangeRequest): Promise<Person> {
-  const { principal, personId, expectedVersion: expected, step, extra = () => ({}) } = request;
+  const { principal, personId, expectedVersion: expected, step, extra = () => ({}), route } = request;
   const workspace = workspaceOf(principal);
   for (let attempt = 0; ; attempt++) {
     const current = await personInScope(principal, personId);
@@ -57,6 +60,12 @@ export async function changePerson(request: PersonChangeRequest): Promise<Person
         actor: actorOf(principal),
         extra: extra(transition),
         movesInto: movedInto(current, transition),
+        access: accessOf(transition.person, {
+          principal,
+          route,
+          inList: false,
+          at: transition.person.updatedAt,
+        }),
       });
     } catch (error) {
       // Nothing would change (e.g. a retried PATCH): answer the person as it is, write nothing.

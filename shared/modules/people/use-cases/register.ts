@@ -8,6 +8,7 @@ import { personRepository } from '../repository.js';
 import { parseIdNumber } from '../rules/id-number.js';
 import { type Person, personIdPrefix, register } from '../rules/person.js';
 import type { RegistrationBody } from '../schemas.js';
+import { accessOf } from './view.js';
 
 export interface Arrival {
   principal: Principal;
@@ -15,10 +16,18 @@ export interface Arrival {
   body: RegistrationBody;
   /** Grids known to exist (a batch reads them once); otherwise the grid is read. */
   knownGrids?: ReadonlySet<string>;
+  /** The route answering (its access entry is written with the registration). */
+  route: string;
 }
 
 /** Validate and register one arrival in one request; domain errors say what the client got wrong. */
-export async function registerArrival({ principal, workspace, body, knownGrids }: Arrival): Promise<Person> {
+export async function registerArrival({
+  principal,
+  workspace,
+  body,
+  knownGrids,
+  route,
+}: Arrival): Promise<Person> {
   const id = parseIdNumber(body.idNumber, workspace.today);
   if (!id.ok) throw InvalidInput.field('idNumber', id.message);
   assertInScope(principal, body.gridId, 'register people in that grid');
@@ -29,12 +38,24 @@ export async function registerArrival({ principal, workspace, body, knownGrids }
   const repo = personRepository(principal);
   const transition = register(
     { ...body, idNumber: id.value.idNumber, sex: id.value.sex, birthDate: id.value.birthDate },
-    { personId: mintId(personIdPrefix), cardNumber: 'pending' },
+    // (a rejected registration may skip a card number: gaps are allowed, reuse never happens)
+    { personId: mintId(personIdPrefix), cardNumber: await repo.nextCardNumber() },
     workspace.today,
     new Date().toISOString(),
   );
   const idHash = (await deploymentSecret()).idNumberHash(principal.tenantId, id.value.idNumber);
   // A duplicate is found by the transaction's own condition (with the existing personId).
-  transition.person.cardNumber = await repo.nextCardNumber();
-  return repo.register({ transition, idHash, actor: actorOf(principal) });
+  const access = accessOf(transition.person, {
+    principal,
+    route,
+    inList: false,
+    at: transition.person.createdAt,
+  });
+  return repo.register({
+    transition,
+    idHash,
+    actor: actorOf(principal),
+    ...(access ? { access } : {}),
+    gridKnown: knownGrids !== undefined,
+  });
 }

@@ -1,5 +1,6 @@
-import type { Principal } from '../../../platform/access/principal.js';
+import { actorOf, type Principal } from '../../../platform/access/principal.js';
 import { seesIdentifiersInLists, seesIdentifiersOnRecord } from '../../../platform/access/roles.js';
+import type { AccessEntry } from '../repository/access-log.js';
 import { maskIdNumber, maskPhone } from '../rules/id-number.js';
 import { type Person, personFields } from '../rules/person.js';
 import type { PersonView } from '../schemas.js';
@@ -16,4 +17,27 @@ export function personView(p: Person, principal: Principal, inList: boolean): Pe
     view.phone = p.phone === null ? null : maskPhone(p.phone);
   }
   return view as PersonView;
+}
+
+/** The identifiers a caller sees raw in a person's view (none for masked roles, no phone if none). */
+export function identifiersShown(p: Pick<Person, 'phone'>, principal: Principal, inList: boolean): string[] {
+  const raw = inList ? seesIdentifiersInLists(principal.role) : seesIdentifiersOnRecord(principal.role);
+  if (!raw) return [];
+  return p.phone === null ? ['idNumber'] : ['idNumber', 'phone'];
+}
+
+/** The access entry of a response showing this person raw, if it does. */
+export function accessOf(
+  p: Pick<Person, 'personId' | 'phone'>,
+  seen: { principal: Principal; route: string; inList: boolean; at?: string },
+): AccessEntry | undefined {
+  const fields = identifiersShown(p, seen.principal, seen.inList);
+  if (fields.length === 0) return undefined;
+  return {
+    at: seen.at ?? new Date().toISOString(),
+    personId: p.personId,
+    actor: actorOf(seen.principal),
+    route: seen.route,
+    fields,
+  };
 }
