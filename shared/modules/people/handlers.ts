@@ -11,7 +11,7 @@ import { depart, type Person, update, verify } from './rules/person.js';
 import { accessLogOfKey, accessLogOfPerson } from './use-cases/access-log.js';
 import { registerBatch } from './use-cases/batch.js';
 import { changePerson, mayMoveInto, personInScope } from './use-cases/change.js';
-import { listByIdNumber, listPeople } from './use-cases/listing.js';
+import { listByIdNumber, listDue, listPeople } from './use-cases/listing.js';
 import { registerArrival } from './use-cases/register.js';
 import { accessOf, personView } from './use-cases/view.js';
 
@@ -63,6 +63,14 @@ export const peopleHandlers = [
         ? await listByIdNumber(principal, { ...query, idNumber: query.idNumber })
         : await listPeople(principal, query);
     await recordAccess(principal, page.people, { route: routeKeyOf(routes.list), inList: true });
+    return {
+      body: { items: page.people.map((p) => personView(p, principal, true)), nextCursor: page.nextCursor },
+    };
+  }),
+
+  implement(routes.due, async ({ principal, query }) => {
+    const page = await listDue(principal, query);
+    await recordAccess(principal, page.people, { route: routeKeyOf(routes.due), inList: true });
     return {
       body: { items: page.people.map((p) => personView(p, principal, true)), nextCursor: page.nextCursor },
     };

@@ -44,7 +44,7 @@ export const peopleModule: Module = {
       'closedOn',
       'verifiedOn',
     ],
-    due: ['lastSeenOn', 'version'],
+    due: ['lastSeenOn', 'version', 'gridId'],
     // what a tenant-wide list filters on (status, the key's grids)
     byTenant: ['gridId', 'status'],
   },

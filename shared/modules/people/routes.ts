@@ -6,6 +6,7 @@ import {
   batchBody,
   batchResponse,
   departureBody,
+  dueQuery,
   historyResponse,
   listQuery,
   personListResponse,
@@ -34,6 +35,15 @@ export const peopleRoutes = {
     budget: 4,
     summary: 'List people',
     query: listQuery,
+    response: personListResponse,
+  }),
+  due: declareRoute({
+    method: 'GET',
+    path: '/v1/people/due',
+    access: anyRole,
+    budget: 7,
+    summary: 'Worklist: people due for verification in the key’s scope, oldest first',
+    query: dueQuery,
     response: personListResponse,
   }),
   batch: declareRoute({

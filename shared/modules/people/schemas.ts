@@ -131,3 +131,9 @@ export const accessLogResponse = pageOf(
     fields: z.array(z.enum(['idNumber', 'phone'])),
   }),
 );
+
+export const dueQuery = z.strictObject({
+  gridId: entityId.optional(),
+  limit: limitQuery,
+  cursor: cursorQuery,
+});

@@ -34,6 +34,21 @@ export const signupHandlers = [
 export const tenantHandlers = [
   implement(routes.tenant, async ({ principal }) => ({ body: await readTenant(principal) })),
 
+  implement(routes.me, async ({ principal }) => {
+    const tenant = await readTenant(principal);
+    return {
+      body: {
+        tenantId: tenant.tenantId,
+        townshipName: tenant.townshipName,
+        keyId: principal.keyId,
+        keyName: principal.keyName,
+        role: principal.role,
+        gridIds: principal.gridIds ? [...principal.gridIds] : null,
+        settings: tenant.settings,
+      },
+    };
+  }),
+
   implement(routes.settings, async ({ principal, body }) => ({
     body: await changeSettings(principal, body),
   })),

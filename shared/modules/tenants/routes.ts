@@ -4,6 +4,7 @@ import {
   apiKeyBody,
   apiKeyListResponse,
   issuedApiKeyResponse,
+  meResponse,
   rotationBody,
   settingsBody,
   signupBody,
@@ -31,6 +32,14 @@ export const tenantRoutes = {
     budget: 1,
     summary: 'The caller’s tenant',
     response: tenantResponse,
+  }),
+  me: declareRoute({
+    method: 'GET',
+    path: '/v1/me',
+    access: anyRole,
+    budget: 1,
+    summary: 'The calling key: its name, role, grids and township',
+    response: meResponse,
   }),
   settings: declareRoute({
     method: 'PATCH',

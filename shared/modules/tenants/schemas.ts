@@ -69,3 +69,14 @@ export const rotationBody = z.strictObject({
 });
 
 export const apiKeyListResponse = z.object({ items: z.array(apiKeySchema) });
+
+/** Who the caller is: what the console shows and hides by (the key, its role and grids, the township). */
+export const meResponse = z.object({
+  tenantId: z.string(),
+  townshipName: z.string(),
+  keyId: z.string(),
+  keyName: z.string(),
+  role,
+  gridIds: z.array(z.string()).nullable(),
+  settings: settingsSchema,
+});

@@ -68,6 +68,8 @@ const scenarios: Record<string, () => Promise<Answer>> = {
   'POST /v1/signup': () =>
     call('POST', '/v1/signup', { body: { townshipName: 'B', adminName: 'A', adminEmail: 'a@example.cn' } }),
   'GET /v1/tenant': () => call('GET', '/v1/tenant', { key: admin }),
+  'GET /v1/me': () => call('GET', '/v1/me', { key: admin }),
+  'GET /v1/people/due': () => call('GET', `/v1/people/due?gridId=${grid}`, { key: admin }),
   'PATCH /v1/tenant/settings': () =>
     call('PATCH', '/v1/tenant/settings', { key: admin, body: { staleAfterDays: 121 } }),
   'POST /v1/api-keys': () =>

@@ -25,6 +25,10 @@ const expectedAccess: Record<string, 'public' | readonly Role[]> = {
   'GET /v1/api-keys': ['admin'],
   'DELETE /v1/api-keys/{keyId}': ['admin'],
   'POST /v1/api-keys/{keyId}/rotation': ['admin'],
+  'GET /v1/me': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/people/due': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/people/{personId}/access-log': ['admin'],
+  'GET /v1/api-keys/{keyId}/access-log': ['admin'],
   // grids
   'POST /v1/grids': ['admin'],
   'GET /v1/grids': ['admin', 'office', 'grid', 'viewer'],

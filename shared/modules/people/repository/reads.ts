@@ -171,6 +171,51 @@ export function personReads(t: TenantContext) {
     },
 
     /**
+     * One page of the people due for verification (last seen before `before`), oldest first:
+     * one Query per due-index shard (a fixed number, however many grids), merged in due-date
+     * order, then one BatchGet of the people — optionally only in some grids.
+     */
+    async pageOfDue(page: { before: string; limit: number; afterSk?: string; gridIds?: readonly string[] }) {
+      const index = registryIndexes.due;
+      const filter = filterExpression({ gridIds: page.gridIds });
+      const shards = await Promise.all(
+        Array.from({ length: dueShardCount }, (_, shard) =>
+          db.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: index.name,
+              KeyConditionExpression: page.afterSk
+                ? '#pk = :pk AND #sk BETWEEN :after AND :before'
+                : '#pk = :pk AND #sk < :before',
+              ...(filter ? { FilterExpression: filter.expression } : {}),
+              ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...filter?.names },
+              ExpressionAttributeValues: {
+                ':pk': indexKeys.due(t, shard),
+                ':before': indexKeys.dueBefore(page.before),
+                ...(page.afterSk ? { ':after': page.afterSk } : {}),
+                ...filter?.values,
+              },
+              Limit: page.limit + 1,
+            }),
+          ),
+        ),
+      );
+      const entries = shards
+        .flatMap((out) => out.Items ?? [])
+        .filter((it) => it[index.sortKey] !== page.afterSk)
+        .sort((a, b) => String(a[index.sortKey]).localeCompare(String(b[index.sortKey])));
+      const taken = entries.slice(0, page.limit);
+      // Anything left unread in a shard, or read but not taken, means another page.
+      const more = entries.length > page.limit || shards.some((out) => out.LastEvaluatedKey !== undefined);
+      const people = await batchGetPeople(taken.map((it) => ({ pk: it.pk as string, sk: it.sk as string })));
+      return {
+        people: people.filter((p) => p.status === 'active'),
+        lastSk: taken.at(-1)?.[index.sortKey] as string | undefined,
+        more,
+      };
+    },
+
+    /**
      * Active registrations last seen before `day`, from the sparse due index: only active
      * people carry it, so the cost is O(due), not O(all). Yields pages of person ids.
      */

@@ -8,7 +8,7 @@ import { gridInScope } from '../../grids/use-cases.js';
 import { workspaceOf } from '../../tenants/use-cases.js';
 import { personRepository } from '../repository.js';
 import { parseIdNumber } from '../rules/id-number.js';
-import type { Person, Status } from '../rules/person.js';
+import { overdueBefore, type Person, type Status } from '../rules/person.js';
 
 /** Listing people: cursor-paged, stable order, cursors bound to the tenant and the query. */
 
@@ -71,6 +71,39 @@ export async function listPeople(
     gridId !== undefined
       ? await repo.pageOfGrid({ gridId, status, limit, afterSk })
       : await repo.pageOfTenant({ status, gridIds: principal.gridIds, limit, afterSk });
+  if (gridId !== undefined && afterSk === undefined && page.people.length === 0 && !page.more) {
+    await gridInScope(principal, gridId); // an empty first page: is the grid there at all?
+  }
+  return {
+    people: page.people,
+    nextCursor: page.more && page.lastSk ? encodeCursor(secret, principal.tenantId, q, page.lastSk) : null,
+  };
+}
+
+/**
+ * The verification worklist: active people in the key's scope (or one grid of it) whose last
+ * verification (or arrival) is more than the tenant's verificationCycleDays ago, oldest first.
+ */
+export async function listDue(
+  principal: Principal,
+  query: { gridId?: string; limit: number; cursor?: string },
+): Promise<PeoplePage> {
+  const secret = await deploymentSecret();
+  const { gridId, limit } = query;
+  if (gridId !== undefined && !inScope(principal, gridId)) await gridInScope(principal, gridId);
+  const workspace = workspaceOf(principal);
+  const before = overdueBefore(workspace.today, workspace.settings.verificationCycleDays);
+  const q = `due:${gridId ?? '*'}:${before}`;
+  const afterSk = query.cursor
+    ? decodeCursor<string>(secret, principal.tenantId, q, query.cursor)
+    : undefined;
+  const gridIds = gridId !== undefined ? [gridId] : principal.gridIds;
+  const page = await personRepository(principal).pageOfDue({
+    before,
+    limit,
+    ...(afterSk ? { afterSk } : {}),
+    ...(gridIds ? { gridIds } : {}),
+  });
   if (gridId !== undefined && afterSk === undefined && page.people.length === 0 && !page.more) {
     await gridInScope(principal, gridId); // an empty first page: is the grid there at all?
   }
