@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -51,10 +58,13 @@ export class HttpHost {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.options.log?.(`host error: ${(error as Error).message}`);
-        if (!res.headersSent)
-          send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+        if (!res.headersSent) sendProblem(res, new HttpProblem(500, internalError), randomUUID());
       });
     });
+    // What Node's HTTP parser refuses before any handler runs is answered as problem+json too.
+    this.server.on('clientError', (error: Error & { code?: string }, socket: Duplex) =>
+      this.clientError(error, socket),
+    );
     this.server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolveListen, reject) => {
       this.server?.once('error', reject);
@@ -72,6 +82,37 @@ export class HttpHost {
       server.close(() => done());
       server.closeAllConnections();
     });
+  }
+
+  /**
+   * A request Node's parser refused (malformed request line, unknown method, headers over
+   * `maxHeaderSize`, a request timeout): a raw problem+json answer, then the connection closes —
+   * 431 for headers too large, 408 for a timeout, 413 for chunk extensions too large, else 400.
+   */
+  private clientError(error: Error & { code?: string }, socket: Duplex): void {
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || answered.has(socket) || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    answered.add(socket);
+    const [status, detail] = parserRefusals[error.code ?? ''] ?? [400, 'The request is not valid HTTP/1.1.'];
+    const requestId = randomUUID();
+    const { headers, body } = problemOf(new HttpProblem(status, detail), requestId);
+    const lines = Object.entries({
+      ...headers,
+      'content-length': String(body.length),
+      connection: 'close',
+    }).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.end(
+      Buffer.concat([
+        Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}\r\n`),
+        body,
+      ]),
+    );
+    // A client that keeps the connection open after the answer is cut off.
+    setTimeout(() => socket.destroy(), 1_000).unref();
+    this.options.log?.(`(unparseable request: ${error.code ?? 'unknown'}) ${status} ${requestId}`);
   }
 
   /**
@@ -116,11 +157,12 @@ export class HttpHost {
     const requestId = randomUUID();
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', 'http://localhost');
+      // An origin-form target is a path: `//v1/grids` is the path `//v1/grids`, not a host `v1`.
+      const target = req.url ?? '/';
+      url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
     } catch {
       // API Gateway rejects an unparseable request target before any route: a 400, never a 5xx.
-      const problem = new HttpProblem(400, 'The request target is not a valid URL path.');
-      send(res, 400, { 'content-type': 'application/problem+json' }, JSON.stringify(problem.body()));
+      sendProblem(res, new HttpProblem(400, 'The request target is not a valid URL path.'), requestId);
       this.options.log?.(`${req.method} (invalid target) 400 ${requestId}`);
       return;
     }
@@ -129,18 +171,28 @@ export class HttpHost {
       this.options.log?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms ${requestId}`);
 
     if (!this.takeToken()) {
-      send(
+      sendProblem(
         res,
-        429,
-        { 'content-type': 'application/problem+json', 'retry-after': '1' },
-        JSON.stringify(new HttpProblem(429, 'The API is throttled; retry after a short pause.').body()),
+        new HttpProblem(429, 'The API is throttled; retry after a short pause.', {}, { 'retry-after': '1' }),
+        requestId,
       );
       return finish(429);
     }
 
+    const tooLarge = new HttpProblem(
+      413,
+      `The body is over API Gateway's ${gatewayMaxBody} bytes (10 MiB).`,
+      {},
+      { connection: 'close' },
+    );
+    if (Number(req.headers['content-length'] ?? 0) > gatewayMaxBody) {
+      // Refused on its declared length, without reading it; the connection closes after the answer.
+      sendProblem(res, tooLarge, requestId);
+      return finish(413);
+    }
     const body = await readBody(req, gatewayMaxBody);
     if (body === 'too-large') {
-      send(res, 413, { 'content-type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+      sendProblem(res, tooLarge, requestId);
       return finish(413);
     }
 
@@ -163,11 +215,11 @@ export class HttpHost {
       try {
         auth = await this.authorize(event);
       } catch {
-        send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+        sendProblem(res, new HttpProblem(500, internalError), requestId);
         return finish(500);
       }
       if (!auth?.isAuthorized) {
-        send(res, 403, { 'content-type': 'application/json' }, '{"message":"Forbidden"}');
+        sendProblem(res, new HttpProblem(403, 'The authorizer refused this request.'), requestId);
         return finish(403);
       }
       (event.requestContext as unknown as Record<string, unknown>).authorizer = {
@@ -183,7 +235,7 @@ export class HttpHost {
       result = await handler(event, lambdaContext(fn, 10));
     } catch (error) {
       this.options.log?.(`${fn} threw: ${(error as Error).message}`);
-      send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+      sendProblem(res, new HttpProblem(500, internalError), requestId);
       return finish(500);
     }
     const out = normalizeResult(result);
@@ -196,6 +248,53 @@ export class HttpHost {
     );
     finish(out.statusCode ?? 200);
   }
+}
+
+const internalError = 'Something went wrong on our side.';
+
+/** Sockets already answered after a parser error (a second error on one only closes it). */
+const answered = new WeakSet<Duplex>();
+
+/** Parser error codes → status and detail (Node's own defaults, as problem+json). */
+const parserRefusals: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large.'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'The chunk extensions of the body are too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time.'],
+  HPE_INVALID_METHOD: [400, 'The request method is not one HTTP knows.'],
+};
+
+/**
+ * A problem+json answer of the host itself, shaped as the functions shape theirs (`requestId`,
+ * `x-request-id`); a status the platform has no title for takes HTTP's reason phrase.
+ */
+function problemOf(
+  problem: HttpProblem,
+  requestId: string,
+): { headers: Record<string, string>; body: Buffer } {
+  const base = problem.body();
+  const reason = STATUS_CODES[problem.status] ?? 'Error';
+  const titled =
+    base.title === 'Error' && reason !== 'Error'
+      ? {
+          ...base,
+          type: `https://township-registry.example/problems/${reason.toLowerCase().replaceAll(' ', '-')}`,
+          title: reason,
+        }
+      : base;
+  return {
+    headers: {
+      'content-type': 'application/problem+json',
+      'x-request-id': requestId,
+      'apigw-requestid': requestId,
+      ...problem.headers,
+    },
+    body: Buffer.from(JSON.stringify({ ...titled, requestId }), 'utf8'),
+  };
+}
+
+function sendProblem(res: ServerResponse, problem: HttpProblem, requestId: string): void {
+  const { headers, body } = problemOf(problem, requestId);
+  send(res, problem.status, headers, body.toString('utf8'));
 }
 
 function send(
@@ -245,15 +344,23 @@ function toEvent({
   body,
   pathParameters,
 }: LocalRequest): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
+  // As API Gateway does: a header sent twice is one value joined with commas (Node's own
+  // `req.headers` would keep only the first Authorization, Content-Type, …), cookies apart.
+  // Built as own properties, so a `__proto__` name arrives as a name, as in the JSON event.
+  const headerEntries: [string, string][] = [];
   const cookies: string[] = [];
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
-    else headers[name] = Array.isArray(value) ? value.join(',') : value;
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values === undefined) continue;
+    if (name === 'cookie') cookies.push(...values.flatMap((v) => v.split(/;\s*/)));
+    else headerEntries.push([name, values.join(',')]);
   }
-  const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const headers: Record<string, string> = Object.fromEntries(headerEntries);
+  const queryValues = new Map<string, string>();
+  for (const [k, v] of url.searchParams) {
+    const seen = queryValues.get(k);
+    queryValues.set(k, seen === undefined ? v : `${seen},${v}`);
+  }
+  const query: Record<string, string> = Object.fromEntries(queryValues);
   const now = new Date();
   const text = body.length > 0 ? body.toString('utf8') : undefined;
   const isText = text !== undefined && Buffer.from(text, 'utf8').equals(body);

@@ -30,7 +30,7 @@ interface IdempotentCall {
 }
 
 export interface IdempotentRun {
-  /** Who the key belongs to and which route it is for; `public…` for routes anyone may call. */
+  /** Who holds the key and what it is for (`idempotencyScope`); `public…` for routes anyone may call. */
   scope: string;
   /** The Idempotency-Key header as sent. */
   headerValue: string;
@@ -40,9 +40,27 @@ export interface IdempotentRun {
 }
 
 /**
+ * What an Idempotency-Key is bound to: who holds it (`<tenantId>/<keyId>`, or `public`), the
+ * matched route (API Gateway's route key, e.g. `POST /v1/people/{personId}/verifications`) and
+ * that route's path parameters in a canonical order — never the raw path, so `/v1/grids`,
+ * `/v1/grids/` and `/v1//grids` are one scope, and `…/p_1/…` and `…/p_2/…` are two.
+ */
+export function idempotencyScope(
+  owner: string,
+  routeKey: string,
+  pathParameters: Readonly<Record<string, string | undefined>> = {},
+): string {
+  const params = Object.entries(pathParameters)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${owner}\n${routeKey}\n${JSON.stringify(params)}`;
+}
+
+/**
  * Run one POST under an Idempotency-Key: the same key + same body within 24 h returns the first
  * response and writes nothing; the same key with another body (or while the first is still
- * running) is a 409. Keys are scoped to the API key (or to sign-up) and the route.
+ * running) is a 409. Keys are scoped to the API key (or to sign-up), the route and its path
+ * parameters (`idempotencyScope`).
  */
 export async function runIdempotent(call: IdempotentRun): Promise<RouteResponse> {
   const { scope, headerValue, body, context, run } = call;

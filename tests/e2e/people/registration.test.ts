@@ -268,7 +268,7 @@ describe('reading people', () => {
     const sameQuery = encodeURIComponent(allPage.body.nextCursor);
     const crossTenant = await call('GET', `/v1/people?limit=1&cursor=${sameQuery}`, { key: ws.adminKey });
     expectProblem(crossTenant, 400);
-    expect(crossTenant.body.errors[0].path).toBe('cursor');
+    expect(crossTenant.body.errors[0].path).toBe('query.cursor');
     expect((await call('GET', `/v1/people?limit=1&cursor=${sameQuery}`, { key: ws2.adminKey })).status).toBe(
       200,
     );
