@@ -167,6 +167,23 @@ export class RegistryStack extends Stack {
       masterKey: alarmKey,
       enforceSSL: true,
     });
+    // enforceSSL makes a topic policy (its TLS-only Deny), and a topic policy replaces the default
+    // one that let the account's services publish: without this statement no alarm ever arrives.
+    // Only CloudWatch, only for this account, only alarms of this stack's region.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccountAndRegion',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+          },
+        },
+      }),
+    );
     const alarmAction = new cwActions.SnsAction(this.alarmTopic);
 
     // ---- functions ---------------------------------------------------------------------------------

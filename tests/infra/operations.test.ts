@@ -1,0 +1,129 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RegistryStack } from '../../infra/registry-stack.js';
+import { type Json, logicalId, resources, synthesize } from './support/stack.js';
+
+/**
+ * Issue 10, "Operations on AWS": what a deploy review found that the other stack tests do not
+ * look at — who receives the alarms, how far a job may continue itself, who may sign up and how
+ * fast, where the region comes from, exactly which table actions each job and stream consumer
+ * holds, what a cold start loads, and which settings must never change by accident.
+ */
+
+let prod: RegistryStack;
+let template: Template;
+
+beforeAll(() => {
+  ({ prod, template } = synthesize());
+});
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Json;
+  Sid?: string;
+};
+
+describe('1. alarms reach someone', () => {
+  const topicPolicy = () => {
+    const topicId = logicalId(prod.alarmTopic);
+    const policies = Object.values(resources(template, 'AWS::SNS::TopicPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Topics).includes(JSON.stringify({ Ref: topicId })),
+    );
+    expect(policies).toHaveLength(1);
+    return policies[0]!.Properties.PolicyDocument as { Statement: Statement[] };
+  };
+
+  it('the topic policy lets CloudWatch publish (this account, alarms of this region) and still denies non-TLS', () => {
+    const { Statement } = topicPolicy();
+    const allows = Statement.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: logicalId(prod.alarmTopic) },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: {
+          'aws:SourceArn': {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':cloudwatch:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':alarm:*',
+              ],
+            ],
+          },
+        },
+      },
+    });
+    expect(Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sns:Publish',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('an IAM simulation of the topic policy: our alarms over TLS are allowed, nothing else', async () => {
+    const account = '123456789012';
+    const region = 'cn-north-1';
+    const topicArn = `arn:aws-cn:sns:${region}:${account}:alarms`;
+    const resolve = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(resolve);
+      if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (o.Ref === 'AWS::AccountId') return account;
+        if (o.Ref === 'AWS::Region') return region;
+        if (o.Ref === 'AWS::Partition') return 'aws-cn';
+        if (o.Ref === logicalId(prod.alarmTopic)) return topicArn;
+        const join = o['Fn::Join'] as [string, unknown[]] | undefined;
+        if (join) return join[1].map(resolve).join(join[0]);
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
+      }
+      return v;
+    };
+    const policy = { Version: '2012-10-17', ...(resolve(topicPolicy()) as Json) };
+    const decide = async (sourceArn: string, sourceAccount: string, tls: boolean) => {
+      const response = await runSimulation(
+        {
+          identityPolicies: [],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: policy,
+          request: {
+            action: 'sns:Publish',
+            principal: 'cloudwatch.amazonaws.com',
+            resource: { resource: topicArn, accountId: account },
+            contextVariables: {
+              'aws:SourceArn': sourceArn,
+              'aws:SourceAccount': sourceAccount,
+              'aws:SecureTransport': String(tls),
+            },
+          },
+        } as never,
+        {},
+      );
+      if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
+      return response.overallResult;
+    };
+    const ours = `arn:aws-cn:cloudwatch:${region}:${account}:alarm:Api5xx`;
+    expect(await decide(ours, account, true)).toBe('Allowed');
+    expect(await decide(ours, account, false)).not.toBe('Allowed');
+    expect(await decide(`arn:aws-cn:cloudwatch:cn-northwest-1:${account}:alarm:x`, account, true)).not.toBe(
+      'Allowed',
+    );
+    expect(
+      await decide(`arn:aws-cn:cloudwatch:${region}:210987654321:alarm:x`, '210987654321', true),
+    ).not.toBe('Allowed');
+  });
+});
