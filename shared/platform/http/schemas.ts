@@ -4,8 +4,18 @@ import { canonicalTimeZone, isIsoDate, isIsoMonth } from '../dates.js';
 import { idPattern } from '../ids.js';
 
 /** Field schemas shared by routes. Messages say what is expected, in the product's words. */
+/** Control characters (C0, DEL, C1) and lone UTF-16 surrogates: never part of a name or an address. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const unprintable =
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `at most ${max} characters`)
+    .refine((s) => !unprintable.test(s), 'must not contain control characters or broken Unicode');
 export const optionalText = (max: number) => text(max).nullable().optional();
 export const isoDate = z.string().refine(isIsoDate, 'must be a real date YYYY-MM-DD');
 export const isoMonth = z.string().refine(isIsoMonth, 'must be a month YYYY-MM');
