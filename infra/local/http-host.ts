@@ -157,9 +157,10 @@ export class HttpHost {
     const requestId = randomUUID();
     let url: URL;
     try {
-      // An origin-form target is a path: `//v1/grids` is the path `//v1/grids`, not a host `v1`.
       const target = req.url ?? '/';
-      url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
+      url = new URL(target, 'http://localhost');
+      // A target that parses but starts with `//` is still a path (`//v1/grids`), not a host `v1`.
+      if (target.startsWith('//')) url = new URL(`http://localhost${target}`);
     } catch {
       // API Gateway rejects an unparseable request target before any route: a 400, never a 5xx.
       sendProblem(res, new HttpProblem(400, 'The request target is not a valid URL path.'), requestId);
