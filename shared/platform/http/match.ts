@@ -21,6 +21,7 @@ export function matchRoute<R extends Pick<AnyRouteDeclaration, 'method' | 'path'
   path: string,
 ): RouteMatch<R> {
   const segments = path.split('/').filter((s) => s !== '');
+  // Every method some route fitting the path has (each once: `/v1/people/due` fits two patterns).
   const allowed: string[] = [];
   let found: { route: R; pathParameters: Record<string, string>; literal: number } | undefined;
   for (const route of table) {
@@ -37,7 +38,7 @@ export function matchRoute<R extends Pick<AnyRouteDeclaration, 'method' | 'path'
     });
     if (!ok) continue;
     if (route.method !== method) {
-      allowed.push(route.method);
+      if (!allowed.includes(route.method)) allowed.push(route.method);
       continue;
     }
     if (!found || literal > found.literal) found = { route, pathParameters: params, literal };

@@ -6,6 +6,7 @@ import {
   maskIdNumber,
   maskPhone,
   parseIdNumber,
+  provinceCodes,
 } from '../../../shared/modules/people/rules/id-number.js';
 import { addDays, isIsoDate } from '../../../shared/platform/dates.js';
 
@@ -26,8 +27,8 @@ function messageOf(input: string, today = TODAY): string {
 }
 
 const regionArb = fc
-  .tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 99999 }))
-  .map(([first, rest]) => `${first}${String(rest).padStart(5, '0')}`);
+  .tuple(fc.constantFrom(...provinceCodes), fc.integer({ min: 0, max: 9999 }))
+  .map(([province, rest]) => `${province}${String(rest).padStart(4, '0')}`);
 const birthDateArb = fc.integer({ min: 0, max: 45_000 }).map((n) => addDays('1900-01-01', n));
 const partsArb = fc.record({
   region: regionArb,
