@@ -5,8 +5,8 @@ import { idPattern } from '../ids.js';
 
 /** Field schemas shared by routes. Messages say what is expected, in the product's words. */
 /** Control characters (C0, DEL, C1) and lone UTF-16 surrogates: never part of a name or an address. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
 const unprintable =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
   /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export const text = (max: number) =>
