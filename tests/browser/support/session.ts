@@ -38,6 +38,11 @@ export function collectPageErrors(page: Page): string[] {
 /** Signs in through the sign-in page and waits for the dashboard. */
 export async function signIn(page: Page, key: string): Promise<void> {
   await page.goto(consoleUrl('/signin'));
+  // Whatever session the tab had (a test that failed half-way) ends first.
+  if (await page.evaluate('sessionStorage.length > 0')) {
+    await page.evaluate('sessionStorage.clear()');
+    await page.goto(consoleUrl('/signin'));
+  }
   await page.locator('#apiKey').fill(key);
   await page.locator('form button[type="submit"]').click();
   await page.locator('.stat-card[data-stat="floatingPopulation"]').waitFor();
@@ -52,4 +57,15 @@ export async function signOut(page: Page): Promise<void> {
 export async function navTo(page: Page, href: string): Promise<void> {
   await page.locator(`nav.mainnav a[href="${href}"]`).click();
   await page.waitForURL((url) => url.pathname === href);
+}
+
+/** Waits until the page has its heading and nothing is loading any more. */
+export async function settle(page: Page): Promise<void> {
+  await page.locator('#page-title').waitFor();
+  // (Not waitForFunction: it evaluates a string inside the page, which the console's CSP forbids.)
+  const until = Date.now() + 10_000;
+  while ((await page.locator('.loading').count()) > 0) {
+    if (Date.now() > until) throw new Error(`${page.url()} is still loading after 10 s`);
+    await page.waitForTimeout(100);
+  }
 }

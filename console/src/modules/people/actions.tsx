@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { todayIn } from '../../../../shared/platform/dates';
 import { ApiError, api, idempotencyKeys } from '../../core/api';
 import { useT } from '../../core/i18n';
@@ -312,18 +312,36 @@ export function WriteOffForm(props: ActionProps) {
 const editable = ['address', 'phone', 'maritalStatus', 'occupation', 'employer', 'gridId'] as const;
 type Editable = (typeof editable)[number];
 
+function editableOf(p: Person): Record<Editable, string> {
+  return {
+    address: p.address,
+    phone: p.phone ?? '',
+    maritalStatus: p.maritalStatus,
+    occupation: p.occupation ?? '',
+    employer: p.employer ?? '',
+    gridId: p.gridId,
+  };
+}
+
 export function EditForm(props: ActionProps) {
   const t = useT(peopleMessages);
   const tc = useT(common);
   const { grids } = useGrids();
-  const [values, setValues] = useState<Record<Editable, string>>(() => ({
-    address: props.person.address,
-    phone: props.person.phone ?? '',
-    maritalStatus: props.person.maritalStatus,
-    occupation: props.person.occupation ?? '',
-    employer: props.person.employer ?? '',
-    gridId: props.person.gridId,
-  }));
+  // `base`: the record as it was when the form opened (or was last reloaded). Only fields the
+  // user changed from it are sent, so a colleague's change to another field is never undone.
+  const [base, setBase] = useState(() => editableOf(props.person));
+  const [values, setValues] = useState(base);
+  useEffect(() => {
+    const fresh = editableOf(props.person);
+    if (editable.every((f) => fresh[f] === base[f])) return;
+    // After a reload: untouched fields take the current values, typed ones stay as typed.
+    setValues((typed) => {
+      const next = { ...typed };
+      for (const f of editable) if (typed[f] === base[f]) next[f] = fresh[f];
+      return next;
+    });
+    setBase(fresh);
+  }, [props.person, base]);
   const [own, setOwn] = useState<Partial<Record<string, string>>>({});
   const [unchanged, setUnchanged] = useState(false);
   const s = useVersionedSubmit(props);
@@ -339,15 +357,12 @@ export function EditForm(props: ActionProps) {
         if (!values.address.trim()) errors.address = tc('required');
         setOwn(errors);
         if (Object.keys(errors).length > 0) return;
-        // Only what differs from the record as last loaded.
         const p = props.person;
         const changes: Record<string, string | null> = {};
-        if (values.address.trim() !== p.address) changes.address = values.address.trim();
-        if (values.maritalStatus !== p.maritalStatus) changes.maritalStatus = values.maritalStatus;
-        if (values.gridId !== p.gridId) changes.gridId = values.gridId;
-        for (const f of ['phone', 'occupation', 'employer'] as const) {
+        for (const f of editable) {
           const v = values[f].trim();
-          if (v !== (p[f] ?? '')) changes[f] = v === '' ? null : v;
+          if (v === base[f]) continue;
+          changes[f] = v === '' && (f === 'phone' || f === 'occupation' || f === 'employer') ? null : v;
         }
         if (Object.keys(changes).length === 0) {
           setUnchanged(true);
