@@ -42,7 +42,7 @@ export function MonthlyChart({
         width: width(),
         height: 260,
         legend: { show: false },
-        padding: [12, 28, 0, 4],
+        padding: [12, 48, 0, 4],
         cursor: { show: true, drag: { x: false, y: false } },
         scales: {
           x: { time: false },

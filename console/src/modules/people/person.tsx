@@ -204,7 +204,9 @@ function Timeline({ items }: { items: HistoryEntry[] }) {
             </p>
             <p class="timeline-who">{t('historyBy', { actor: entry.actor.name })}</p>
             {changed.length > 0 ? (
-              <p class="timeline-fields">{t('changedFields', { fields: changed.join(', ') })}</p>
+              <p class="timeline-fields">
+                {t('changedFields', { fields: new Intl.ListFormat(f.locale).format(changed) })}
+              </p>
             ) : null}
           </li>
         );
