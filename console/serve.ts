@@ -70,9 +70,13 @@ export function serveConsole(
 ): boolean {
   const distDir = resolve(options.distDir ?? consoleDistDir);
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  // The path as sent (not through new URL(): `//v1/grids` would become host "v1"), with the
+  // empty segments collapsed the way the local host reads API paths.
+  const target = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+  if (!target.startsWith('/')) return false;
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://console.local').pathname);
+    pathname = decodeURIComponent(target).replace(/\/{2,}/g, '/');
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,19 @@ afterAll(async () => {
 });
 
 const get = (path: string, method = 'GET') => fetch(`${base}${path}`, { method });
+
+/** A request with the target exactly as given (fetch would normalize it). */
+function rawStatus(target: string): Promise<number> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    request({ host: url.hostname, port: url.port, path: target, method: 'GET' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
 
 describe('serveConsole', () => {
   it('serves index.html, hashed assets with their types and caching, and the security headers', async () => {
@@ -78,6 +91,9 @@ describe('serveConsole', () => {
     // A dot-dot the URL parser resolves first is just another console path, never a file outside.
     expect(await (await get('/assets/%2e%2e/%2e%2e/etc/passwd')).text()).toContain('<title>x</title>');
     expect((await get('/', 'POST')).status).toBe(599);
+    // Paths with empty segments are API paths too (the local host ignores empty segments).
+    for (const target of ['//v1/grids', '/v1//people', '///v1'])
+      expect(await rawStatus(target), target).toBe(599);
     expect((await get('/people', 'DELETE')).status).toBe(599);
   });
 });
