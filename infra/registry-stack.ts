@@ -28,6 +28,7 @@ import {
   tables,
 } from '../shared/app/index.js';
 import { env, metricNames, metricsNamespace, serviceName } from '../shared/platform/config.js';
+import { continuationMetric, maxContinuationHops } from '../shared/platform/continuation.js';
 import type { ScheduleDefinition, StreamSubscription, TableAccess } from '../shared/platform/module.js';
 import { idempotencyTable, registryTable } from '../shared/platform/table/definition.js';
 import { acknowledge } from './constructs/nag.js';
@@ -448,6 +449,20 @@ export class RegistryStack extends Stack {
       evaluationPeriods: 1,
     });
 
+    alarm('ContinuationHopLimitAlarm', {
+      alarmDescription: `A resumable job stopped at the continuation limit (${maxContinuationHops} rounds) without finishing its pass.`,
+      metric: new cloudwatch.Metric({
+        namespace: metricsNamespace,
+        metricName: continuationMetric,
+        dimensionsMap: { service: serviceName },
+        period: Duration.hours(1),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     // ---- outputs -----------------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'RegistryTableName', { value: registry.tableName });
@@ -551,6 +566,10 @@ export class RegistryStack extends Stack {
         timeout: Duration.seconds(def.timeoutSeconds),
         // EventBridge Scheduler invokes asynchronously: a failed job (after Lambda's retries) lands here.
         deadLetterQueue: this.scheduleDlq,
+        // A resumable job's chain of self-invocations is bounded by the hop counter in its event
+        // (shared/platform/continuation.ts: maxContinuationHops, alarmed), not cut by Lambda's
+        // recursive-loop detection after ~16 rounds; every other function keeps that detection.
+        ...(def.resumable ? { recursiveLoop: lambda.RecursiveLoop.ALLOW } : {}),
       },
       def.tableAccess,
     );

@@ -23,6 +23,11 @@ export interface RegistryFunctionProps {
   logRetention?: logs.RetentionDays;
   /** Dead-letter queue for asynchronous invocations (only functions that are invoked asynchronously). */
   deadLetterQueue?: sqs.IQueue;
+  /**
+   * `Allow` only for a function that continues itself by invoking itself (a resumable job): its
+   * chain is bounded by the hop counter in its event, not by Lambda's loop detection.
+   */
+  recursiveLoop?: lambda.RecursiveLoop;
 }
 
 /**
@@ -65,6 +70,7 @@ export class RegistryFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       deadLetterQueue: props.deadLetterQueue,
+      recursiveLoop: props.recursiveLoop,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         forceDockerBundling: false,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { continuationOf, maxContinuationHops, nextRound } from '../../shared/platform/continuation.js';
 import type { ScheduleDefinition } from '../../shared/platform/module.js';
 import { projectRoot } from '../project-root.js';
 
@@ -47,8 +48,11 @@ export function lambdaContext(functionName: string, timeoutSeconds = 30): Contex
 
 /**
  * Run a scheduled job as its schedule says: once, or — for a resumable job that reports
- * `complete: false` — again with the same event until it completes (what its self-invocation
- * does on AWS). Used by the scheduler of `npm start` and by `npm run job`.
+ * `complete: false` — again with the round's `next` event until it completes, exactly as its
+ * self-invocation does on AWS: the event carries the hop counter and the checkpoint
+ * (shared/platform/continuation.ts), and the chain stops at the same hard limit — here with an
+ * error, so the scheduler logs a failed run and `npm run job` exits non-zero. Used by the
+ * scheduler of `npm start` and by `npm run job`.
  */
 export async function runScheduled(
   schedule: ScheduleDefinition,
@@ -56,11 +60,22 @@ export async function runScheduled(
   onRound: (round: number, result: unknown) => void,
 ): Promise<void> {
   const handler = await loadHandler(schedule.entry);
+  let current = event;
   for (let round = 1; ; round++) {
-    const result = (await handler(event, lambdaContext(schedule.name, schedule.timeoutSeconds))) as
-      | { complete?: boolean }
+    const result = (await handler(current, lambdaContext(schedule.name, schedule.timeoutSeconds))) as
+      | { complete?: boolean; next?: unknown }
       | undefined;
     onRound(round, result);
     if (!schedule.resumable || result?.complete !== false) return;
+    // The round's own next event (hop + 1, its checkpoint); a handler that names none is given
+    // the same event one hop further, as continueLater would send it.
+    const next =
+      result !== undefined && 'next' in result ? result.next : nextRound((current ?? {}) as object);
+    if (next === undefined || continuationOf(next).hop > maxContinuationHops) {
+      throw new Error(
+        `${schedule.name}: stopped at the continuation limit (${maxContinuationHops} hops) without completing`,
+      );
+    }
+    current = next;
   }
 }

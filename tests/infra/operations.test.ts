@@ -2,6 +2,9 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryStack } from '../../infra/registry-stack.js';
+import { schedules } from '../../shared/app/index.js';
+import { metricsNamespace } from '../../shared/platform/config.js';
+import { continuationMetric, maxContinuationHops } from '../../shared/platform/continuation.js';
 import { type Json, logicalId, resources, synthesize } from './support/stack.js';
 
 /**
@@ -125,5 +128,30 @@ describe('1. alarms reach someone', () => {
     expect(
       await decide(`arn:aws-cn:cloudwatch:${region}:210987654321:alarm:x`, '210987654321', true),
     ).not.toBe('Allowed');
+  });
+});
+
+describe('2. self-continuation that AWS will not cut', () => {
+  it('lets exactly the resumable jobs call themselves recursively (RecursiveLoop Allow), nothing else', () => {
+    const resumable = new Set(
+      schedules.filter((s) => s.resumable).map((s) => logicalId(prod.scheduleFunctions.get(s.name)!.fn)),
+    );
+    expect(resumable.size).toBe(schedules.length); // both jobs continue themselves now
+    for (const [id, fn] of Object.entries(resources(template, 'AWS::Lambda::Function'))) {
+      const loop = fn.Properties.RecursiveLoop;
+      if (resumable.has(id)) expect(loop, id).toBe('Allow');
+      else expect(loop ?? 'Terminate', id).toBe('Terminate');
+    }
+  });
+
+  it('alarms when a continuation chain hits its hard stop', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: continuationMetric,
+      Namespace: metricsNamespace,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: logicalId(prod.alarmTopic) }],
+    });
+    expect(maxContinuationHops).toBe(200);
   });
 });

@@ -12,7 +12,8 @@ export const closeStaleSchedule = {
   timeZone: 'Asia/Shanghai',
   timeoutSeconds: 900,
   tableAccess: 'readWrite',
-  resumable: false,
+  // a round stops before its time runs out and continues from the tenants done (jobs.ts)
+  resumable: true,
   input: {},
 } as const satisfies ScheduleDefinition;
 

@@ -14,22 +14,50 @@ export interface CloseStaleReport {
   closed: number;
   /** Verified (or changed) concurrently: the verification won. */
   skipped: number;
+  /**
+   * False when `shouldStop` ended the run early: a later run carries on (what was closed has
+   * left the sparse due index, so it simply finds what is left).
+   */
+  complete: boolean;
+}
+
+export interface CloseStaleOptions {
+  /** Asked before each candidate after the first: true ends the run early (time budget). */
+  shouldStop?: () => boolean;
 }
 
 /**
  * Close every active registration of one tenant last seen more than `staleAfterDays` ago. Reads
  * only the due index (O(due)); each closure is a conditional write on the version it read, so a
- * verification landing concurrently wins, and a second run finds nothing left to close.
+ * verification landing concurrently wins, and a second run finds nothing left to close. With
+ * `shouldStop`, it stops between candidates (always after at least one, so a run under any
+ * budget makes progress) and reports `complete: false`.
  */
-export async function closeStaleRegistrations(t: TenantContext, now = new Date()): Promise<CloseStaleReport> {
+export async function closeStaleRegistrations(
+  t: TenantContext,
+  now = new Date(),
+  options: CloseStaleOptions = {},
+): Promise<CloseStaleReport> {
   const tenant = await tenantRepository(t).get();
-  if (!tenant) return { tenantId: t.tenantId, today: '', candidates: 0, closed: 0, skipped: 0 };
+  if (!tenant)
+    return { tenantId: t.tenantId, today: '', candidates: 0, closed: 0, skipped: 0, complete: true };
   const today = todayIn(tenant.settings.timeZone, now);
   const before = overdueBefore(today, tenant.settings.staleAfterDays);
   const repo = personRepository(t);
-  const report: CloseStaleReport = { tenantId: t.tenantId, today, candidates: 0, closed: 0, skipped: 0 };
+  const report: CloseStaleReport = {
+    tenantId: t.tenantId,
+    today,
+    candidates: 0,
+    closed: 0,
+    skipped: 0,
+    complete: true,
+  };
   for await (const page of repo.lastSeenBefore(before)) {
     for (const due of page) {
+      if (report.candidates > 0 && options.shouldStop?.()) {
+        report.complete = false;
+        return report;
+      }
       report.candidates++;
       const person = await repo.get(due.personId);
       if (person?.status !== 'active' || lastSeenOn(person) >= before) {
