@@ -23,12 +23,14 @@ import {
   defaultRoute,
   httpFunctions,
   routes,
+  routeThrottles,
   schedules,
   streamSubscriptions,
   tables,
 } from '../shared/app/index.js';
 import { env, metricNames, metricsNamespace, serviceName } from '../shared/platform/config.js';
 import { continuationMetric, maxContinuationHops } from '../shared/platform/continuation.js';
+import { routeKeyOf } from '../shared/platform/http/route.js';
 import type { ScheduleDefinition, StreamSubscription, TableAccess } from '../shared/platform/module.js';
 import { idempotencyTable, registryTable } from '../shared/platform/table/definition.js';
 import { acknowledge } from './constructs/nag.js';
@@ -46,7 +48,18 @@ export interface RegistryStackProps extends StackProps {
   stage: string;
   /** Create the sign-up token secret; sign-up must then present its `signupToken`. */
   requireSignupToken?: boolean;
+  /**
+   * Anyone may sign up (no token). Outside `dev` one of the two must be chosen explicitly: a
+   * stage whose sign-up nobody decided on does not synthesize.
+   */
+  publicSignup?: boolean;
 }
+
+/** More sign-ups than this in an hour raise the alarm (a township signs up once). */
+export const signupsPerHourAlarm = 20;
+
+/** The metric every successful sign-up counts (from the API access log). */
+export const signupsMetric = 'Signups';
 
 /** How long API Gateway caches an authorizer answer per Authorization header (also the revocation delay). */
 export const authorizerCacheTtl = Duration.seconds(authorizerDefinition.cacheTtlSeconds);
@@ -67,7 +80,7 @@ const reason = {
   noTokenRotation:
     'The sign-up token is a shared invitation secret handed to township operators out of band; rotation is an operator decision (rotate by putting a new value), an automatic rotation would invalidate tokens already handed out without telling anyone.',
   publicRoute:
-    'Public by design in the route table (shared/app): readiness, the OpenAPI document and sign-up must work without an API key. Sign-up can be gated by the sign-up token and is throttled at the stage.',
+    'Public by design in the route table (shared/app): readiness, the OpenAPI document and sign-up must work without an API key. Outside dev, sign-up is gated by the sign-up token unless public sign-up was chosen explicitly; it has its own route throttle and every sign-up is counted and alarmed.',
   defaultRoute:
     '$default only answers unmatched requests with problem+json 404/405 from the platform function (no table access); it has to run without an Authorization header to do that.',
 };
@@ -101,6 +114,16 @@ export class RegistryStack extends Stack {
     }
     this.stage = props.stage;
     const isDev = props.stage === 'dev';
+    if (props.requireSignupToken && props.publicSignup) {
+      throw new Error('sign-up: choose either requireSignupToken or publicSignup, not both');
+    }
+    if (!isDev && !props.requireSignupToken && !props.publicSignup) {
+      throw new Error(
+        `stage "${props.stage}": sign-up is closed unless someone opens it — deploy with ` +
+          '-c requireSignupToken=true (sign-up needs the token in SignupTokenSecret) or ' +
+          '-c publicSignup=true (anyone may sign up)',
+      );
+    }
     const removalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     // ---- data -------------------------------------------------------------------------------------
@@ -355,6 +378,7 @@ export class RegistryStack extends Stack {
       resultsCacheTtl: authorizerCacheTtl,
     });
     const noAuthorizer = new apigw.HttpNoneAuthorizer();
+    const routeByKey = new Map<string, apigw.HttpRoute>();
     const integrations = new Map<string, HttpLambdaIntegration>();
     const integrationFor = (name: string) => {
       let integration = integrations.get(name);
@@ -377,7 +401,21 @@ export class RegistryStack extends Stack {
         authorizer: isPublic ? noAuthorizer : authorizer,
       });
       if (isPublic && created) acknowledge(created, { 'AwsSolutions-APIG4': reason.publicRoute });
+      if (created) routeByKey.set(routeKeyOf(route), created);
     }
+    // Route throttles tighter than the stage's (sign-up), from THE map the local host applies too.
+    // A route setting must name a route that exists when the stage is deployed: hence DependsOn.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [routeKey, throttle] of Object.entries(routeThrottles)) {
+      const throttled = routeByKey.get(routeKey);
+      if (!throttled) throw new Error(`routeThrottles names ${routeKey}, which is not in the route table`);
+      routeSettings[routeKey] = {
+        ThrottlingRateLimit: throttle.rateLimit,
+        ThrottlingBurstLimit: throttle.burstLimit,
+      };
+      this.apiStage.node.addDependency(throttled);
+    }
+    (this.apiStage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
     const fallback = new apigw.HttpRoute(this, 'DefaultRoute', {
       httpApi: this.api,
       routeKey: apigw.HttpRouteKey.DEFAULT,
@@ -445,6 +483,26 @@ export class RegistryStack extends Stack {
         statistic: 'Sum',
       }),
       threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    // Every sign-up is a line of the access log (route key, status, source IP, request id): counted
+    // there, so the number does not depend on any function's code, and alarmed on a burst.
+    const signups = new logs.MetricFilter(this, 'SignupsMetricFilter', {
+      logGroup: accessLogs,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.routeKey', '=', 'POST /v1/signup'),
+        logs.FilterPattern.stringValue('$.status', '=', '201'),
+      ),
+      metricNamespace: metricsNamespace,
+      metricName: signupsMetric,
+      metricValue: '1',
+    });
+    alarm('SignupsAlarm', {
+      alarmDescription: `More than ${signupsPerHourAlarm} sign-ups in an hour: a township signs up once; look at the access log (POST /v1/signup, source IPs).`,
+      metric: signups.metric({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: signupsPerHourAlarm,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
     });

@@ -19,10 +19,12 @@ import {
   httpFunctions,
   matchRequest,
   type RouteDefinition,
+  routeThrottles,
 } from '../../shared/app/index.js';
 import { HttpProblem } from '../../shared/platform/http/problem.js';
 import { routeKeyOf } from '../../shared/platform/http/route.js';
 import { lambdaContext, loadHandler } from './handlers.js';
+import { RouteThrottles } from './throttle.js';
 
 interface AuthorizerAnswer {
   isAuthorized?: boolean;
@@ -37,6 +39,8 @@ export interface HttpHostOptions {
   host?: string;
   log?: (line: string) => void;
   throttle?: { rateLimit: number; burstLimit: number } | false;
+  /** Per-route throttles (default: `routeThrottles` of shared/app; none when `throttle` is false). */
+  routeThrottles?: Readonly<Record<string, { rateLimit: number; burstLimit: number }>>;
 }
 
 /**
@@ -49,9 +53,13 @@ export class HttpHost {
   private tokens: number;
   private readonly authorizerCache = new Map<string, { answer: AuthorizerAnswer; expires: number }>();
   private lastRefill = Date.now();
+  private readonly routeBuckets: RouteThrottles;
 
   constructor(private readonly options: HttpHostOptions) {
     this.tokens = options.throttle === false ? 0 : (options.throttle ?? apiThrottle).burstLimit;
+    this.routeBuckets = new RouteThrottles(
+      options.routeThrottles ?? (options.throttle === false ? {} : routeThrottles),
+    );
   }
 
   async start(): Promise<number> {
@@ -201,6 +209,20 @@ export class HttpHost {
     const route: RouteDefinition | undefined = match && 'route' in match ? match.route : undefined;
     const routeKey = route ? routeKeyOf(route) : defaultRoute.routeKey;
     const fn = route ? route.fn : defaultRoute.fn;
+    if (!this.routeBuckets.take(routeKey)) {
+      // The route's own throttle (RouteSettings on AWS), tighter than the stage's: sign-up.
+      sendProblem(
+        res,
+        new HttpProblem(
+          429,
+          'This route is throttled; retry after a short pause.',
+          {},
+          { 'retry-after': '1' },
+        ),
+        requestId,
+      );
+      return finish(429);
+    }
     const event = toEvent({
       req,
       url,

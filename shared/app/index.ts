@@ -14,6 +14,8 @@ import {
 } from '../platform/table/definition.js';
 import { platformHttp, platformRoutes } from './platform-routes.js';
 
+export { routeThrottles, type Throttle } from './throttles.js';
+
 /**
  * THE COMPOSITION ROOT. The list of modules, and from it the one route table, the table
  * definition, the stream subscriptions and the schedule list. The AWS stack, the local host,

@@ -1,11 +1,13 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RegistryStack } from '../../infra/registry-stack.js';
-import { schedules } from '../../shared/app/index.js';
+import { buildRegistryApp } from '../../infra/registry-app.js';
+import { RegistryStack } from '../../infra/registry-stack.js';
+import { routeThrottles, schedules } from '../../shared/app/index.js';
 import { metricsNamespace } from '../../shared/platform/config.js';
 import { continuationMetric, maxContinuationHops } from '../../shared/platform/continuation.js';
-import { type Json, logicalId, resources, synthesize } from './support/stack.js';
+import { type Json, logicalId, resource, resources, synthesize } from './support/stack.js';
 
 /**
  * Issue 10, "Operations on AWS": what a deploy review found that the other stack tests do not
@@ -20,6 +22,9 @@ let template: Template;
 beforeAll(() => {
   ({ prod, template } = synthesize());
 });
+
+/** Skip esbuild where only the resources matter. */
+const noBundling = () => ({ 'aws:cdk:bundling-stacks': [] as string[] });
 
 type Statement = {
   Effect: string;
@@ -153,5 +158,78 @@ describe('2. self-continuation that AWS will not cut', () => {
       AlarmActions: [{ Ref: logicalId(prod.alarmTopic) }],
     });
     expect(maxContinuationHops).toBe(200);
+  });
+});
+
+describe('3. sign-up closed unless someone opens it', () => {
+  const appWith = (context: Record<string, string>) => new App({ context: { ...noBundling(), ...context } });
+
+  it('outside dev, synth fails unless a sign-up token is required or public sign-up is chosen', () => {
+    expect(() => buildRegistryApp(appWith({ stage: 'prod' }))).toThrow(
+      /requireSignupToken=true.*publicSignup=true/s,
+    );
+    expect(() =>
+      buildRegistryApp(appWith({ stage: 'prod', requireSignupToken: 'true', publicSignup: 'true' })),
+    ).toThrow(/either/);
+    expect(
+      buildRegistryApp(appWith({ stage: 'prod', requireSignupToken: 'true' })).signupTokenSecret,
+    ).toBeDefined();
+    expect(
+      buildRegistryApp(appWith({ stage: 'prod', publicSignup: 'true' })).signupTokenSecret,
+    ).toBeUndefined();
+    expect(buildRegistryApp(appWith({})).stage).toBe('dev');
+    // The stack itself refuses it too, whoever builds it.
+    expect(() => new RegistryStack(new App({ context: noBundling() }), 'S', { stage: 'prod' })).toThrow(
+      /sign-up/,
+    );
+  });
+
+  it('throttles sign-up on its own route, much tighter than the stage, from the one definition', () => {
+    const [stageId, stage] = Object.entries(resources(template, 'AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties.RouteSettings as Record<string, Json>;
+    expect(Object.keys(routeThrottles)).toContain('POST /v1/signup');
+    expect(settings).toEqual(
+      Object.fromEntries(
+        Object.entries(routeThrottles).map(([key, t]) => [
+          key,
+          { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit },
+        ]),
+      ),
+    );
+    const signup = routeThrottles['POST /v1/signup']!;
+    const stageDefault = stage.Properties.DefaultRouteSettings as { ThrottlingRateLimit: number };
+    expect(signup.rateLimit * 10).toBeLessThanOrEqual(stageDefault.ThrottlingRateLimit);
+    // Route settings name a route key that must exist when the stage is deployed.
+    const [signupRouteId] = Object.entries(resources(template, 'AWS::ApiGatewayV2::Route')).find(
+      ([, r]) => r.Properties.RouteKey === 'POST /v1/signup',
+    )!;
+    expect(
+      ([] as string[]).concat((resource(template, stageId) as { DependsOn?: string[] }).DependsOn ?? []),
+    ).toContain(signupRouteId);
+  });
+
+  it('counts every sign-up from the access log (metric Signups) and alarms on a burst of them', () => {
+    const filters = Object.values(resources(template, 'AWS::Logs::MetricFilter'));
+    const signups = filters.filter((f) =>
+      JSON.stringify(f.Properties.MetricTransformations).includes('"MetricName":"Signups"'),
+    );
+    expect(signups).toHaveLength(1);
+    const filter = signups[0]!.Properties;
+    expect(filter.FilterPattern).toBe('{ ($.routeKey = "POST /v1/signup") && ($.status = "201") }');
+    expect(filter.MetricTransformations).toEqual([
+      { MetricName: 'Signups', MetricNamespace: metricsNamespace, MetricValue: '1' },
+    ]);
+    const accessLogs = (
+      Object.values(resources(template, 'AWS::ApiGatewayV2::Stage'))[0]!.Properties.AccessLogSettings as {
+        DestinationArn: { 'Fn::GetAtt': [string, string] };
+      }
+    ).DestinationArn['Fn::GetAtt'][0];
+    expect(filter.LogGroupName).toEqual({ Ref: accessLogs });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Signups',
+      Namespace: metricsNamespace,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: logicalId(prod.alarmTopic) }],
+    });
   });
 });
