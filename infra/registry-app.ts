@@ -6,18 +6,33 @@ import { RegistryStack } from './registry-stack.js';
  *   -c stage=<name>               deployment stage, default `dev` (only `dev` is destroyable)
  *   -c requireSignupToken=true    create the sign-up token secret; sign-up must then present it
  *   -c publicSignup=true          anyone may sign up, deliberately
- * Outside `dev` exactly one of the last two must be given: synth fails otherwise.
+ *   -c account=<id> -c region=<r> pin the stack to this environment (both, or neither)
+ * Outside `dev` exactly one of requireSignupToken/publicSignup must be given: synth fails otherwise.
+ *
+ * Without an explicit account and region the stack is environment-agnostic: the template names
+ * its region and account only as AWS::Region / AWS::AccountId, so it deploys wherever the
+ * deployer's credentials and region point — never to the CDK_DEFAULT_REGION of the machine
+ * that happened to synthesize it.
  */
 export function buildRegistryApp(app: App): RegistryStack {
   const stage = String(app.node.tryGetContext('stage') ?? 'dev');
   const flag = (name: string) =>
     ['true', '1', 'yes'].includes(String(app.node.tryGetContext(name) ?? 'false').toLowerCase());
+  const text = (name: string): string | undefined => {
+    const value = app.node.tryGetContext(name);
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  const account = text('account');
+  const region = text('region');
+  if ((account === undefined) !== (region === undefined)) {
+    throw new Error('give both -c account=<id> and -c region=<region>, or neither (environment-agnostic)');
+  }
   return new RegistryStack(app, `TownshipRegistry-${stage}`, {
     stage,
     requireSignupToken: flag('requireSignupToken'),
     publicSignup: flag('publicSignup'),
     description: `Township Registry (${stage}): HTTP API, tables, statistics stream, scheduled jobs`,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    ...(account && region ? { env: { account, region } } : {}),
     tags: { app: 'township-registry', stage },
   });
 }

@@ -1,6 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { App } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRegistryApp } from '../../infra/registry-app.js';
 import { RegistryStack } from '../../infra/registry-stack.js';
@@ -231,5 +231,51 @@ describe('3. sign-up closed unless someone opens it', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [{ Ref: logicalId(prod.alarmTopic) }],
     });
+  });
+});
+
+describe('5. the region is the deployer’s, not the synth machine’s', () => {
+  const literalRegion =
+    /\b(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b|aws-cn|aws-us-gov/;
+
+  const withEnvironment = <T>(vars: Record<string, string>, run: () => T): T => {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      return run();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  };
+
+  it('stays environment-agnostic whatever CDK_DEFAULT_REGION/ACCOUNT the synth machine has', () => {
+    const stack = withEnvironment(
+      { CDK_DEFAULT_REGION: 'cn-north-1', CDK_DEFAULT_ACCOUNT: '123456789012' },
+      () => buildRegistryApp(new App({ context: noBundling() })),
+    );
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    const json = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(json).not.toMatch(literalRegion);
+    expect(json).not.toContain('123456789012');
+    expect(json).toContain('"Ref":"AWS::Region"');
+  });
+
+  it('takes an account and region only when both are given explicitly (-c account=… -c region=…)', () => {
+    const stack = buildRegistryApp(
+      new App({ context: { ...noBundling(), account: '123456789012', region: 'eu-west-1' } }),
+    );
+    expect(Stack.of(stack).region).toBe('eu-west-1');
+    expect(Stack.of(stack).account).toBe('123456789012');
+    expect(() => buildRegistryApp(new App({ context: { ...noBundling(), region: 'eu-west-1' } }))).toThrow(
+      /account.*region/,
+    );
+  });
+
+  it('the production template holds no literal region', () => {
+    expect(JSON.stringify(template.toJSON())).not.toMatch(literalRegion);
   });
 });
