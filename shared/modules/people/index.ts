@@ -12,6 +12,9 @@ export const closeStaleSchedule = {
   timeZone: 'Asia/Shanghai',
   timeoutSeconds: 900,
   tableAccess: 'readWrite',
+  // the tenant directory and the due index (Query); the tenant and each candidate (GetItem); a
+  // closure's transaction: the person and its history event (Put), the ID-number guard (Delete)
+  tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   // a round stops before its time runs out and continues from the tenants done (jobs.ts)
   resumable: true,
   input: {},

@@ -11,6 +11,17 @@ export const reconcileSchedule = {
   timeZone: 'Asia/Shanghai',
   timeoutSeconds: 900,
   tableAccess: 'readWrite',
+  // the tenant directory, grids, counters, runs and the byGrid index (Query); the checkpoint
+  // (GetItem); applied-markers (BatchGetItem); runs and checkpoints (PutItem, DeleteItem);
+  // counter repairs (UpdateItem)
+  tableActions: [
+    'dynamodb:Query',
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
   resumable: true,
   input: {},
 } as const satisfies ScheduleDefinition;
@@ -49,6 +60,8 @@ export function statisticsSubscription(plugins: readonly CounterPlugin[]): Strea
     retryAttempts: 5,
     maxRecordAgeSeconds: 6 * 60 * 60,
     bisectBatchOnError: true,
+    // one transaction per chunk: the applied-markers (Put) and the counter items (Update)
+    tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
     filters: plugins.flatMap((p) => p.streamFilters),
   };
 }
