@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { projectRoot } from '../project-root.js';
 
 /** Lambda functions run ESM; this lets CommonJS dependencies that call `require` keep working. */
-const esmRequireBanner =
+export const esmRequireBanner =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export interface RegistryFunctionProps {
@@ -30,9 +30,44 @@ export interface RegistryFunctionProps {
   recursiveLoop?: lambda.RecursiveLoop;
 }
 
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/**
+ * Run after esbuild (local bundling): the map's `sources` become paths relative to the repository
+ * (`shared/…`, `node_modules/…`) — not relative to wherever the assembly was written, which would
+ * name the build machine's directories and change the asset hash from one checkout to another.
+ */
+const repoRelativeSources = (mapFile: string): string => {
+  const script = [
+    'const fs = require("node:fs"), path = require("node:path");',
+    'const [map, root] = process.argv.slice(1);',
+    'const m = JSON.parse(fs.readFileSync(map, "utf8"));',
+    'm.sources = m.sources.map((s) => path.relative(root, path.resolve(path.dirname(map), s)).split(path.sep).join("/"));',
+    'fs.writeFileSync(map, JSON.stringify(m));',
+  ].join(' ');
+  return [process.execPath, '-e', script, mapFile, projectRoot].map(shellQuote).join(' ');
+};
+
+/**
+ * The esbuild options of every function: ESM, minified, and a source map that holds only the
+ * mappings and names — no embedded sources (`sourcesContent: false`) — which the runtime never
+ * loads (no `--enable-source-maps`: parsing a multi-megabyte map at every cold start and on every
+ * `error.stack` costs import time). A logged stack trace is mapped back afterwards, offline, with
+ * the same bundle's map (`npx tsx infra/map-stack.ts`, see the README).
+ */
+export const bundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node24',
+  format: nodejs.OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: esmRequireBanner,
+} as const;
+
 /**
  * One Lambda function as every function of this stack is built: NodejsFunction bundled by the local
- * esbuild (ESM, minified, source maps), nodejs24.x on arm64, X-Ray active, its own log group with a
+ * esbuild (`bundlingOptions`), nodejs24.x on arm64, X-Ray active, its own log group with a
  * retention, and its own role that may write only to that log group (no AWS managed policy). Table,
  * secret and queue permissions are granted by the stack, per function.
  */
@@ -71,18 +106,19 @@ export class RegistryFunction extends Construct {
       logGroup: this.logGroup,
       deadLetterQueue: props.deadLetterQueue,
       recursiveLoop: props.recursiveLoop,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { ...props.environment },
       bundling: {
         forceDockerBundling: false,
         logLevel: nodejs.LogLevel.WARNING,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: esmRequireBanner,
+        ...bundlingOptions,
+        mainFields: [...bundlingOptions.mainFields],
         // Ship the SDK versions the project pins (and tests against), not whatever the runtime has.
         bundleAwsSDK: true,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [repoRelativeSources(join(outputDir, 'index.mjs.map'))],
+        },
       },
     });
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack, Token } from 'aws-cdk-lib';
@@ -374,6 +374,36 @@ describe('6. least privilege, for real', () => {
         onTable.filter((a) => /GetRecords|GetShardIterator/.test(a)),
         made.node.path,
       ).toEqual([]);
+    }
+  });
+});
+
+describe('7. cold starts without waste', () => {
+  const functions = () => Object.entries(resources(template, 'AWS::Lambda::Function'));
+
+  it('no function loads source maps at start (no --enable-source-maps)', () => {
+    for (const [id, fn] of functions()) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(variables.NODE_OPTIONS ?? '', id).not.toContain('--enable-source-maps');
+    }
+  });
+
+  it('the bundles ship a source map without embedded sources or build-machine paths', () => {
+    const outdir = (prod.node.root as App).outdir;
+    for (const [id, fn] of functions()) {
+      const key = JSON.stringify((fn.Properties.Code as Json).S3Key);
+      const hash = /"([0-9a-f]{64})\.zip"/.exec(key)?.[1];
+      expect(hash, id).toBeDefined();
+      const dir = join(outdir, `asset.${hash}`);
+      expect(readdirSync(dir).sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
+      const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: unknown[];
+      };
+      expect(map.sourcesContent, id).toBeUndefined();
+      for (const source of map.sources) {
+        expect(source, id).not.toMatch(/^(\/|[A-Za-z]:)|\.\.\//);
+      }
     }
   });
 });

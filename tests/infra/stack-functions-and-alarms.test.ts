@@ -43,8 +43,9 @@ describe('Lambda functions', () => {
       const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(resource(template, logGroup).Properties.RetentionInDays, id).toBe(30);
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      // no --enable-source-maps: see tests/infra/operations.test.ts (cold starts)
+      expect(variables.NODE_OPTIONS, id).toBeUndefined();
       expect(variables, id).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         POWERTOOLS_LOG_LEVEL: expect.any(String),
