@@ -11,6 +11,7 @@ import { registryTable, routeThrottles, schedules, streamSubscriptions } from '.
 import { metricsNamespace } from '../../shared/platform/config.js';
 import { continuationMetric, maxContinuationHops } from '../../shared/platform/continuation.js';
 import {
+  type CfnResourceJson,
   type Json,
   logicalId,
   resource,
@@ -28,9 +29,11 @@ import {
 
 let prod: RegistryStack;
 let template: Template;
+let dev: RegistryStack;
+let devTemplate: Template;
 
 beforeAll(() => {
-  ({ prod, template } = synthesize());
+  ({ prod, template, dev, devTemplate } = synthesize());
 });
 
 /** Skip esbuild where only the resources matter. */
@@ -405,5 +408,45 @@ describe('7. cold starts without waste', () => {
         expect(source, id).not.toMatch(/^(\/|[A-Za-z]:)|\.\.\//);
       }
     }
+  });
+});
+
+describe('8. settings that must never change by accident', () => {
+  const secret = (stack: RegistryStack, t: Template): CfnResourceJson & { id: string } => {
+    const id = logicalId(stack.deploymentSecret);
+    return { id, ...resource(t, id) };
+  };
+
+  it('the deployment secret keeps its logical id and its generated JSON shape', () => {
+    for (const [stack, t] of [
+      [prod, template],
+      [dev, devTemplate],
+    ] as const) {
+      const s = secret(stack, t);
+      // A new logical id would create a NEW secret (a new hashKey): every stored ID-number hash
+      // and signed cursor would stop matching. The id is part of the data.
+      expect(s.id).toMatch(/^DeploymentSecret[0-9A-F]{8}$/);
+      expect(s.Properties.GenerateSecretString).toEqual({
+        SecretStringTemplate: '{}',
+        GenerateStringKey: 'hashKey',
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+      });
+      expect(s.Properties.SecretString).toBeUndefined();
+    }
+    expect(secret(prod, template).id).toBe(secret(dev, devTemplate).id);
+  });
+
+  it('is retained (delete and replace) in every stage that retains data, and never rotated by the stack', () => {
+    const s = secret(prod, template);
+    expect(s.DeletionPolicy).toBe('Retain');
+    expect(s.UpdateReplacePolicy).toBe('Retain');
+    const table = resource(template, logicalId(prod.tables.get(registryTable.name)!));
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(resources(template, 'AWS::SecretsManager::RotationSchedule')).toEqual({});
+    // dev destroys its data, and the secret with it: consistent, nothing outlives the other.
+    expect(secret(dev, devTemplate).DeletionPolicy).toBe(
+      resource(devTemplate, logicalId(dev.tables.get(registryTable.name)!)).DeletionPolicy,
+    );
   });
 });

@@ -72,8 +72,22 @@ export function documentClient(): DynamoDBDocumentClient {
   return doc;
 }
 
-/** Table names come from the environment (the variable each definition names). */
-export const registryTableName = (): string =>
-  environment()[registryTable.environmentVariable] ?? registryTable.name;
+/**
+ * Table names come from the environment (the variable each definition names). On AWS (a Lambda
+ * runtime, not DynamoDB Local) a missing registry table name is a deployment error: it fails at
+ * first use, loudly, instead of quietly addressing a table named like the logical one.
+ */
+export const registryTableName = (): string => {
+  const e = environment();
+  const name = e[registryTable.environmentVariable];
+  if (name) return name;
+  if (e.AWS_LAMBDA_FUNCTION_NAME && !e.DYNAMODB_ENDPOINT) {
+    throw new Error(
+      `${registryTable.environmentVariable} is not set in ${e.AWS_LAMBDA_FUNCTION_NAME}: the stack gives it to ` +
+        `every function that reaches the registry table; not falling back to "${registryTable.name}"`,
+    );
+  }
+  return registryTable.name;
+};
 export const idempotencyTableName = (): string =>
   environment()[idempotencyTable.environmentVariable] ?? idempotencyTable.name;
