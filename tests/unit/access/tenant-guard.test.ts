@@ -53,8 +53,15 @@ describe('partitionKeysOf', () => {
     expect(partitionKeysOf('QueryCommand', query(undefined), TABLE)).toEqual([undefined]);
   });
 
-  it('a Scan is always unkeyed', () => {
+  it('a Scan is always unkeyed, whatever keys it carries', () => {
     expect(partitionKeysOf('ScanCommand', { TableName: TABLE }, TABLE)).toEqual([undefined]);
+    expect(
+      partitionKeysOf(
+        'ScanCommand',
+        { TableName: TABLE, Key: { pk: S(own) }, ExclusiveStartKey: { pk: S(own) } },
+        TABLE,
+      ),
+    ).toEqual([undefined]);
   });
 
   it('single-item commands on another table are not its business', () => {
@@ -105,6 +112,10 @@ describe('partitionKeysOf', () => {
       undefined,
     );
     expect(partitionKeysOf('BatchWriteItemCommand', {}, TABLE)).toBe(undefined);
+    // A request that is neither a put nor a delete addresses no key of the tenant: unkeyed.
+    expect(partitionKeysOf('BatchWriteItemCommand', { RequestItems: { [TABLE]: [{}] } }, TABLE)).toEqual([
+      undefined,
+    ]);
   });
 
   it('reads every operation of a transaction on the table (Item or Key), ignoring other tables', () => {
@@ -136,6 +147,21 @@ describe('partitionKeysOf', () => {
       ),
     ).toBe(undefined);
     expect(partitionKeysOf('TransactWriteItemsCommand', {}, TABLE)).toBe(undefined);
+    // An empty operation is skipped, not a crash.
+    expect(
+      partitionKeysOf(
+        'TransactWriteItemsCommand',
+        { TransactItems: [{}, { Put: { TableName: TABLE, Item: { pk: S(own) } } }] },
+        TABLE,
+      ),
+    ).toEqual([own]);
+    expect(partitionKeysOf('TransactWriteItemsCommand', { TransactItems: [{}] }, TABLE)).toBe(undefined);
+  });
+
+  it('only transactions are read as transactions', () => {
+    const items = { TransactItems: [{ Put: { TableName: TABLE, Item: { pk: S('TENANT#t_2') } } }] };
+    expect(partitionKeysOf('DescribeTableCommand', items, TABLE)).toBe(undefined);
+    expect(partitionKeysOf('ExecuteTransactionCommand', items, TABLE)).toBe(undefined);
   });
 
   it('commands that address no item are not its business', () => {
