@@ -12,6 +12,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewayRequestAuthorizerEventV2,
 } from 'aws-lambda';
+import { serveConsole } from '../../console/serve.js';
 import {
   apiThrottle,
   authorizer as authorizerDefinition,
@@ -41,6 +42,8 @@ export interface HttpHostOptions {
   throttle?: { rateLimit: number; burstLimit: number } | false;
   /** Per-route throttles (default: `routeThrottles` of shared/app; none when `throttle` is false). */
   routeThrottles?: Readonly<Record<string, { rateLimit: number; burstLimit: number }>>;
+  /** Serve the web console's build (console/dist) at `/` on the same origin as the API. */
+  console?: boolean;
 }
 
 /**
@@ -64,6 +67,8 @@ export class HttpHost {
 
   async start(): Promise<number> {
     this.server = createServer((req, res) => {
+      // The console: its files and the SPA fallback, for GET/HEAD outside /v1 (false: not its request).
+      if (this.options.console && serveConsole(req, res)) return;
       this.handle(req, res).catch((error: unknown) => {
         this.options.log?.(`host error: ${(error as Error).message}`);
         if (!res.headersSent) sendProblem(res, new HttpProblem(500, internalError), randomUUID());

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ensureConsoleBuilt } from '../../console/serve.js';
 import { schedules, streamSubscriptions, tables } from '../../shared/app/index.js';
 import { registryTableName } from '../../shared/platform/table/client.js';
 import { ensureDynamoDbLocal, ensureTables, localDynamoClient } from './dynamodb.js';
@@ -89,10 +90,16 @@ async function main(): Promise<void> {
     );
   }
 
-  const host = new HttpHost({ port: settings.port, log });
+  const host = new HttpHost({ port: settings.port, log, console: true });
   const port = await host.start();
   stops.push(() => host.stop());
   log(`Township Registry API on http://127.0.0.1:${port} — ready (GET /v1/health)`);
+  // The console at / is built in the background when missing or stale (the API is ready meanwhile).
+  if (process.env.CONSOLE_AUTOBUILD !== 'false') {
+    ensureConsoleBuilt({ log })
+      .then(() => log(`web console on http://127.0.0.1:${port}/`))
+      .catch((error: Error) => log(`the console build failed (the API still runs): ${error.message}`));
+  }
 }
 
 main().catch((error: Error) => {

@@ -71,6 +71,8 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         DATA_DIR: dataDir,
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
         SCHEDULER_DISABLED: 'true',
+        // test stacks never build the console (the browser tests build it once, beforehand)
+        CONSOLE_AUTOBUILD: 'false',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
