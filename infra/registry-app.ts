@@ -34,5 +34,8 @@ export function buildRegistryApp(app: App): RegistryStack {
     description: `Township Registry (${stage}): HTTP API, tables, statistics stream, scheduled jobs`,
     ...(account && region ? { env: { account, region } } : {}),
     tags: { app: 'township-registry', stage },
+    // No AWS::CDK::Metadata resource: for an environment-agnostic stack it brings a condition
+    // listing every region by name, the only literal regions the template would hold.
+    analyticsReporting: false,
   });
 }

@@ -265,9 +265,11 @@ describe('5. the region is the deployer’s, not the synth machine’s', () => {
   };
 
   it('stays environment-agnostic whatever CDK_DEFAULT_REGION/ACCOUNT the synth machine has', () => {
+    // As the CDK CLI runs the app: version reporting on (it would add AWS::CDK::Metadata).
+    const cli = { ...noBundling(), 'aws:cdk:version-reporting': true };
     const stack = withEnvironment(
       { CDK_DEFAULT_REGION: 'cn-north-1', CDK_DEFAULT_ACCOUNT: '123456789012' },
-      () => buildRegistryApp(new App({ context: noBundling() })),
+      () => buildRegistryApp(new App({ context: cli })),
     );
     expect(Token.isUnresolved(stack.region)).toBe(true);
     expect(Token.isUnresolved(stack.account)).toBe(true);
