@@ -90,12 +90,21 @@ async function main(): Promise<void> {
     );
   }
 
-  const host = new HttpHost({ port: settings.port, log, console: true });
+  // Test stacks (tests/support/local-stack.ts) set LOCAL_TEST_STACK=true: no console (the browser
+  // tests serve their own build) and no per-route throttles (e2e signs up many townships a second;
+  // the sign-up throttle itself is tested on a host of its own). The stage throttle stays.
+  const testStack = process.env.LOCAL_TEST_STACK === 'true';
+  const host = new HttpHost({
+    port: settings.port,
+    log,
+    console: !testStack,
+    ...(testStack ? { routeThrottles: {} } : {}),
+  });
   const port = await host.start();
   stops.push(() => host.stop());
   log(`Township Registry API on http://127.0.0.1:${port} — ready (GET /v1/health)`);
   // The console at / is built in the background when missing or stale (the API is ready meanwhile).
-  if (process.env.CONSOLE_AUTOBUILD !== 'false') {
+  if (!testStack) {
     ensureConsoleBuilt({ log })
       .then(() => log(`web console on http://127.0.0.1:${port}/`))
       .catch((error: Error) => log(`the console build failed (the API still runs): ${error.message}`));

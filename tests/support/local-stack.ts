@@ -71,8 +71,8 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         DATA_DIR: dataDir,
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
         SCHEDULER_DISABLED: 'true',
-        // test stacks never build the console (the browser tests build it once, beforehand)
-        CONSOLE_AUTOBUILD: 'false',
+        // no console, no per-route throttles (see infra/local/start.ts)
+        LOCAL_TEST_STACK: 'true',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
