@@ -72,7 +72,9 @@ export function toAuthorizerContext(p: Principal): AuthorizerContext {
 
 export function fromAuthorizerContext(ctx: Record<string, unknown> | undefined): Principal | undefined {
   if (ctx?.refused !== 'false') return undefined;
-  const gridIds = String(ctx.gridIds ?? '*');
+  // Fail closed: a context that does not say which grids is no principal (never "every grid").
+  if (typeof ctx.gridIds !== 'string') return undefined;
+  const gridIds = ctx.gridIds;
   const staleAfterDays = Number(ctx.staleAfterDays);
   const verificationCycleDays = Number(ctx.verificationCycleDays);
   const maxKeyAgeDays =

@@ -131,3 +131,22 @@ describe('principal', () => {
     });
   });
 });
+
+describe('an authorizer context that does not name its grids', () => {
+  it('is no principal (fails closed, never "every grid")', () => {
+    const ctx = {
+      refused: 'false',
+      tenantId: 't_1',
+      keyId: 'k_1',
+      keyName: 'x',
+      role: 'grid',
+      timeZone: 'Asia/Shanghai',
+      staleAfterDays: '120',
+      verificationCycleDays: '90',
+      maxKeyAgeDays: '',
+    };
+    expect(fromAuthorizerContext(ctx)).toBeUndefined();
+    expect(fromAuthorizerContext({ ...ctx, gridIds: '*' })?.gridIds).toBeUndefined();
+    expect(fromAuthorizerContext({ ...ctx, gridIds: 'g_1' })?.gridIds).toEqual(['g_1']);
+  });
+});
