@@ -95,6 +95,16 @@ describe('ID numbers', () => {
       ).toBe(`sequence must be an integer 1-999: ${sequence}`);
   });
 
+  it('an ID number with a character more at either end is refused for its length', () => {
+    const id = '11010519491231002X';
+    for (const bad of [`1${id}`, `A${id}`, `${id}1`, `${id}X`])
+      expect(parseIdNumber(bad, '2024-06-30'), bad).toEqual({
+        ok: false,
+        message: 'ID number must be 18 characters: 17 digits and a digit or X',
+      });
+    expect(parseIdNumber(id, '2024-06-30').ok).toBe(true);
+  });
+
   it('a region code starting with 0 says so (not only that it is no province)', () => {
     const first17 = `010101${'19900307'}451`;
     expect(parseIdNumber(first17 + checkCharacter(first17), '2024-06-30')).toEqual({
