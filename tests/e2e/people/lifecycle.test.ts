@@ -1,26 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { todayIn } from '../../../shared/platform/dates.js';
 import { idNumberFor } from '../../support/people.js';
-import { call, expectProblem, signUp, type Workspace } from '../support/api.js';
-
-const today = todayIn('Asia/Shanghai');
-
-function arrival(gridId: string, overrides: Record<string, unknown> = {}) {
-  return {
-    idNumber: idNumberFor('female', '1990-03-07'),
-    name: 'Zhang Min',
-    flow: 'inflow',
-    gridId,
-    address: 'Building 3, Unit 2, Room 501',
-    arrivedOn: '2026-09-01',
-    maritalStatus: 'married',
-    phone: '13912345678',
-    occupation: 'factory worker',
-    employer: 'Qiaotou Textile',
-    originRegion: 'Sichuan',
-    ...overrides,
-  };
-}
+import { call, expectProblem, type Workspace } from '../support/api.js';
+import { arrival, peopleTownship, today } from './fixture.js';
 
 let ws: Workspace;
 let other: Workspace;
@@ -31,13 +12,7 @@ let viewer: string;
 let gridKeyA: string;
 
 beforeAll(async () => {
-  ws = await signUp('People Township');
-  other = await signUp('Other Township');
-  gridA = await ws.grid('Grid A');
-  gridB = await ws.grid('Grid B');
-  office = await ws.keyOf('office');
-  viewer = await ws.keyOf('viewer');
-  gridKeyA = await ws.keyOf('grid', [gridA]);
+  ({ ws, other, gridA, gridB, office, viewer, gridKeyA } = await peopleTownship());
 });
 
 describe('the lifecycle', () => {
