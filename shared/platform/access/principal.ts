@@ -52,7 +52,7 @@ const refusalDetails: Record<RefusalReason, string> = {
 /** The 401 detail for a refused (or absent) authorizer context. */
 export function refusalDetail(ctx: Record<string, unknown> | undefined): string {
   const reason = ctx?.reason as RefusalReason | undefined;
-  return (reason && refusalDetails[reason]) ?? refusalDetails.missing;
+  return reason && Object.hasOwn(refusalDetails, reason) ? refusalDetails[reason] : refusalDetails.missing;
 }
 
 export function toAuthorizerContext(p: Principal): AuthorizerContext {
