@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../../shared/app/index.js';
 import { addDays, monthOf, todayIn } from '../../../shared/platform/dates.js';
 import { routeKeyOf } from '../../../shared/platform/http/route.js';
+import { expectedAccess } from '../../support/expected-access.js';
 import { idNumberFor } from '../../support/people.js';
 import { type ApiResponse, call, expectProblem, signUp, type Workspace } from '../support/api.js';
 
@@ -15,42 +16,6 @@ import { type ApiResponse, call, expectProblem, signUp, type Workspace } from '.
  */
 type Role = 'admin' | 'office' | 'grid' | 'viewer';
 const everyone: readonly Role[] = ['admin', 'office', 'grid', 'viewer'];
-
-const expectedAccess: Record<string, 'public' | readonly Role[]> = {
-  // platform
-  'GET /v1/health': 'public',
-  'GET /v1/openapi.json': 'public',
-  // tenants and keys
-  'POST /v1/signup': 'public',
-  'GET /v1/tenant': ['admin', 'office', 'grid', 'viewer'],
-  'PATCH /v1/tenant/settings': ['admin'],
-  'POST /v1/api-keys': ['admin'],
-  'GET /v1/api-keys': ['admin'],
-  'POST /v1/api-keys/{keyId}/rotation': ['admin'],
-  'DELETE /v1/api-keys/{keyId}': ['admin'],
-  'GET /v1/api-keys/{keyId}/access-log': ['admin'],
-  'GET /v1/me': ['admin', 'office', 'grid', 'viewer'],
-  // grids
-  'POST /v1/grids': ['admin'],
-  'GET /v1/grids': ['admin', 'office', 'grid', 'viewer'],
-  'GET /v1/grids/{gridId}': ['admin', 'office', 'grid', 'viewer'],
-  // people
-  'POST /v1/people': ['admin', 'office'],
-  'GET /v1/people': ['admin', 'office', 'grid', 'viewer'],
-  'POST /v1/people/batch': ['admin', 'office'],
-  'GET /v1/people/{personId}': ['admin', 'office', 'grid', 'viewer'],
-  'PATCH /v1/people/{personId}': ['admin', 'office'],
-  'POST /v1/people/{personId}/verifications': ['admin', 'office', 'grid'],
-  'POST /v1/people/{personId}/departure': ['admin', 'office'],
-  'GET /v1/people/{personId}/history': ['admin', 'office'],
-  'GET /v1/people/{personId}/access-log': ['admin'],
-  'GET /v1/people/due': ['admin', 'office', 'grid', 'viewer'],
-  // statistics
-  'GET /v1/stats': ['admin', 'office', 'grid', 'viewer'],
-  'GET /v1/stats/monthly': ['admin', 'office', 'grid', 'viewer'],
-  'GET /v1/grids/{gridId}/stats': ['admin', 'office', 'grid', 'viewer'],
-  'GET /v1/reconciliations': ['admin'],
-};
 
 /** Rules a use case adds on top of its route's roles: the same route, refused to more roles. */
 const expectedUseCaseAccess: Record<string, readonly Role[]> = {
