@@ -18,18 +18,18 @@ export interface CountingEngine {
 }
 
 export function countingEngine(plugins: readonly CounterPlugin[]): CountingEngine {
-  const byEntity = new Map<string, CounterPlugin>();
+  // An entity may be counted by several plug-ins (a person is counted by the people module and,
+  // for the house it lives in, by housing): each counts into its own namespace, and the
+  // contributions are their union.
+  const byEntity = new Map<string, CounterPlugin[]>();
   for (const p of plugins) {
-    for (const entity of p.entities) {
-      const other = byEntity.get(entity);
-      if (other) throw new Error(`entity ${entity} is counted by both ${other.module} and ${p.module}`);
-      byEntity.set(entity, p);
-    }
+    for (const entity of p.entities) byEntity.set(entity, [...(byEntity.get(entity) ?? []), p]);
   }
   const contributions = (record: StoredRecord | undefined): Contributions => {
     if (!record) return new Map();
-    const plugin = typeof record.entity === 'string' ? byEntity.get(record.entity) : undefined;
-    return plugin ? plugin.contributions(record) : new Map();
+    const counting = typeof record.entity === 'string' ? (byEntity.get(record.entity) ?? []) : [];
+    if (counting.length === 1) return (counting[0] as CounterPlugin).contributions(record);
+    return sum(counting.map((p) => p.contributions(record)));
   };
   return {
     plugins,

@@ -38,7 +38,10 @@ export interface TableDefinition {
  * - `byIdNumber`: every record of one identity (a keyed hash, never the raw number), keys only;
  * - `due`: sparse — only records that can fall due carry it, keyed by the day that matters;
  * - `byTenant`: a tenant's records of one kind in a stable order (a page of a tenant-wide list
- *   is one Query, whatever the number of grids); projects what list filters need.
+ *   is one Query, whatever the number of grids); projects what list filters need;
+ * - `byParent`: a record's children of one kind, for records already listed elsewhere in
+ *   `byTenant` (a landlord's houses, a house's letters, a house's occupants); projects what
+ *   those lists filter on.
  */
 export const registryIndexes = {
   byGrid: { name: 'byGrid', partitionKey: 'gridPk', sortKey: 'gridSk', projection: [] as readonly string[] },
@@ -54,6 +57,12 @@ export const registryIndexes = {
     name: 'byTenant',
     partitionKey: 'tenantListPk',
     sortKey: 'gridSk',
+    projection: [] as readonly string[],
+  },
+  byParent: {
+    name: 'byParent',
+    partitionKey: 'parentPk',
+    sortKey: 'parentSk',
     projection: [] as readonly string[],
   },
 } as const satisfies Record<string, IndexDefinition>;

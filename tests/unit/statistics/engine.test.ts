@@ -47,8 +47,22 @@ describe('countingEngine', () => {
     expect(e.contributions(undefined).size).toBe(0);
   });
 
-  it('refuses two plug-ins that count the same entity', () => {
-    expect(() => countingEngine([plugin('a', ['x', 'y']), plugin('b', ['y'])])).toThrow(/y.*a.*b/);
+  it('gives a record counted by two plug-ins to both, each in its own namespace', () => {
+    const e = countingEngine([plugin('a', ['x', 'y']), plugin('b', ['y'])]);
+    expect(asObject(e.contributions({ entity: 'y', gridId: 'g1', kind: 'k' }))).toEqual({
+      'a|g1|gauge|': { k: 1 },
+      'b|g1|gauge|': { k: 1 },
+    });
+    expect(asObject(e.contributions({ entity: 'x', gridId: 'g1', kind: 'k' }))).toEqual({
+      'a|g1|gauge|': { k: 1 },
+    });
+    const old = { entity: 'y', gridId: 'g1', kind: 'k' };
+    expect(asObject(e.delta(old, { ...old, gridId: 'g2' }))).toEqual({
+      'a|g1|gauge|': { k: -1 },
+      'b|g1|gauge|': { k: -1 },
+      'a|g2|gauge|': { k: 1 },
+      'b|g2|gauge|': { k: 1 },
+    });
   });
 
   it('delta is new − old across plug-ins, without zero entries', () => {
