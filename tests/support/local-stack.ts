@@ -144,7 +144,9 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       await stack.stop();
       throw new Error(`the local stack was not healthy within ${timeoutMs} ms:\n${tail}`);
     }
-    await sleep(200);
+    // A ref'd pause: while the stack starts, nothing else may keep this process alive, and an
+    // empty event loop would end the test runner with no tests run and exit code 0.
+    await new Promise<void>((r) => setTimeout(r, 200));
   }
   const pid = /DynamoDB Local started on port \d+ \(.*pid (\d+)\)/.exec(readLog())?.[1];
   stack.dynamoPid = pid ? Number(pid) : undefined;

@@ -98,7 +98,8 @@ export function composeRegistryTable(contributions: readonly IndexProjections[])
     for (const c of contributions) {
       for (const a of c[key as RegistryIndexName] ?? []) if (!attributes.includes(a)) attributes.push(a);
     }
-    return { ...index, projection: attributes };
+    // No module projects anything into it: keys only (DynamoDB refuses INCLUDE of nothing).
+    return { ...index, projection: attributes.length === 0 ? 'KEYS_ONLY' : attributes };
   });
   return { ...registryTable, indexes };
 }
