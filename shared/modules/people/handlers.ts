@@ -11,7 +11,7 @@ import { depart, type Person, update, verify } from './rules/person.js';
 import { accessLogOfKey, accessLogOfPerson } from './use-cases/access-log.js';
 import { registerBatch } from './use-cases/batch.js';
 import { changePerson, mayMoveInto, personInScope } from './use-cases/change.js';
-import { listByIdNumber, listDue, listPeople } from './use-cases/listing.js';
+import { listByIdNumber, listDue, listOccupants, listPeople } from './use-cases/listing.js';
 import { registerArrival } from './use-cases/register.js';
 import { accessOf, personView } from './use-cases/view.js';
 
@@ -59,9 +59,11 @@ export const peopleHandlers = [
 
   implement(routes.list, async ({ principal, query }) => {
     const page =
-      query.idNumber !== undefined
-        ? await listByIdNumber(principal, { ...query, idNumber: query.idNumber })
-        : await listPeople(principal, query);
+      query.houseId !== undefined
+        ? await listOccupants(principal, { ...query, houseId: query.houseId })
+        : query.idNumber !== undefined
+          ? await listByIdNumber(principal, { ...query, idNumber: query.idNumber })
+          : await listPeople(principal, query);
     await recordAccess(principal, page.people, { route: routeKeyOf(routes.list), inList: true });
     return {
       body: { items: page.people.map((p) => personView(p, principal, true)), nextCursor: page.nextCursor },

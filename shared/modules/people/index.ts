@@ -47,10 +47,14 @@ export const peopleModule: Module = {
       'departedOn',
       'closedOn',
       'verifiedOn',
+      // the housing counters count active people by the house they live in (an id, not personal data)
+      'houseId',
     ],
     due: ['lastSeenOn', 'version', 'gridId'],
     // what a tenant-wide list filters on (status, the key's grids)
     byTenant: ['gridId', 'status'],
+    // what a house's occupants list filters on (the key's grids, active only)
+    byParent: ['gridId', 'status'],
   },
   entities: ['person', 'history', 'id-guard', 'card-sequence', 'access'],
   keyPrefixes: ['PERSON', 'IDNO', 'DUE', 'SEQUENCE', 'PEOPLE', 'ACCESS'],

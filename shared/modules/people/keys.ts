@@ -1,5 +1,6 @@
 import { type ItemKey, type TenantContext, tenantPk } from '../../platform/table/tenant-context.js';
 import { gridIndexPk } from '../grids/keys.js';
+import { housingIndexKeys } from '../housing/keys.js';
 
 /**
  * The people module's key strings: a person and their history share a partition; the ID-number
@@ -45,21 +46,39 @@ export const accessIndexKeys = (t: TenantContext, keyId: string, at: string, ent
   gridSk: `ACCESS#${at}#${entryId}`,
 });
 
-/** Index attributes of a person item (generic indexes). Only hashes, ids, statuses and dates. */
+/** A person's sort key in every index that lists people (`PERSON#<personId>`). */
+const personSk = (personId: string) => `PERSON#${personId}`;
+
+/**
+ * Index attributes of a person item (generic indexes). Only hashes, ids, statuses and dates. An
+ * active person living in a house is one of the house's occupants (`byParent`); leaving the
+ * house or the active state drops the attributes, and with them the entry.
+ */
 export const personIndexKeys = (
   t: TenantContext,
-  p: { personId: string; gridId: string; status: string; idHash: string; lastSeenOn: string },
+  p: {
+    personId: string;
+    gridId: string;
+    status: string;
+    idHash: string;
+    lastSeenOn: string;
+    houseId: string | null;
+  },
 ): Record<string, string> => {
   const attrs: Record<string, string> = {
     gridPk: gridIndexPk(t, p.gridId),
     gridStatusPk: `${gridIndexPk(t, p.gridId)}#STATUS#${p.status}`,
-    gridSk: `PERSON#${p.personId}`,
+    gridSk: personSk(p.personId),
     idNumberPk: idNumberPk(t, p.idHash),
     tenantListPk: peopleListPk(t),
   };
   if (p.status === 'active') {
     attrs.duePk = duePk(t, shardOf(p.personId));
     attrs.dueSk = `${p.lastSeenOn}#${p.personId}`;
+    if (p.houseId !== null) {
+      attrs.parentPk = housingIndexKeys.occupantsOfHouse(t, p.houseId);
+      attrs.parentSk = personSk(p.personId);
+    }
   }
   return attrs;
 };
@@ -76,14 +95,28 @@ export const peopleIndexKeys = {
   byGridStatus: (t: TenantContext, gridId: string, status: string): string =>
     `${gridIndexPk(t, gridId)}#STATUS#${status}`,
   byIdNumber: (t: TenantContext, idHash: string): string => idNumberPk(t, idHash),
-  /** Every person's gridSk sorts above this, every event's below. */
-  gridPeopleStart: 'PERSON#',
+  /**
+   * Every person's sort key begins with this, in every index that lists people. Other records
+   * share some of those partitions (a grid's verification events `EVENT#…`, houses `HOUSE#…`,
+   * letters `LETTER#…`): a list of people bounds its sort key to this prefix.
+   */
+  peoplePrefix: 'PERSON#',
+  /** byParent: the current occupants of a house (active people naming it). */
+  occupantsOfHouse: (t: TenantContext, houseId: string): string =>
+    housingIndexKeys.occupantsOfHouse(t, houseId),
   byTenant: (t: TenantContext): string => peopleListPk(t),
   accessOfKey: (t: TenantContext, keyId: string): string => `${tenantPk(t)}#ACCESS#${keyId}`,
   due: (t: TenantContext, shard: number): string => duePk(t, shard),
   /** Everything last seen strictly before `day` sorts below this bound. */
   dueBefore: (day: string): string => `${day}#`,
 };
+
+/** The person an index sort key (`PERSON#<personId>`) names, if it names one. */
+export function personIdOfSk(sk: string): string | undefined {
+  return sk.startsWith(peopleIndexKeys.peoplePrefix)
+    ? sk.slice(peopleIndexKeys.peoplePrefix.length)
+    : undefined;
+}
 
 export function personIdOfKey(pk: string): string | undefined {
   const m = /^TENANT#[^#]+#PERSON#([^#]+)$/.exec(pk);

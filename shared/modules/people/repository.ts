@@ -2,7 +2,12 @@ import type { TenantContext } from '../../platform/table/tenant-context.js';
 import { personReads } from './repository/reads.js';
 import { personWrites } from './repository/writes.js';
 
-export { DuplicateIdNumberError, StaleWriteError, UnknownGridError } from './repository/errors.js';
+export {
+  DuplicateIdNumberError,
+  HouseRefusedError,
+  StaleWriteError,
+  UnknownGridError,
+} from './repository/errors.js';
 export { personFromItem, personItem } from './repository/items.js';
 export type { HistoryEntry } from './repository/reads.js';
 export type { PersonChange } from './repository/writes.js';

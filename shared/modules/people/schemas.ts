@@ -29,6 +29,8 @@ export const registrationBody = z.strictObject({
   employer: optionalText(200),
   originRegion: optionalText(100),
   lastVerifiedOn: isoDate.nullable().optional(),
+  /** The house the person lives in: a discovered or registered house of `gridId`. */
+  houseId: entityId.nullable().optional(),
 });
 export type RegistrationBody = z.infer<typeof registrationBody>;
 
@@ -40,6 +42,8 @@ export const updateBody = z
   .strictObject({
     phone: phone.nullable().optional(),
     gridId: entityId.optional(),
+    /** `null` clears it; a new `gridId` without `houseId` clears it too. */
+    houseId: entityId.nullable().optional(),
     address: text(300).optional(),
     maritalStatus: z.enum(maritalStatuses).optional(),
     occupation: optionalText(100),
@@ -47,12 +51,13 @@ export const updateBody = z
   })
   .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
 
-/** Only a `moved` verification may change grid or address: a rule of the lifecycle (rules/person.ts). */
+/** Only a `moved` verification may change grid, address or house: a rule of the lifecycle (rules/person.ts). */
 export const verificationBody = z.strictObject({
   verifiedOn: isoDate,
   outcome: z.enum(verificationOutcomes),
   gridId: entityId.optional(),
   address: text(300).optional(),
+  houseId: entityId.nullable().optional(),
 });
 
 export const departureBody = z.strictObject({ departedOn: isoDate, reason: z.enum(departureReasons) });
@@ -61,6 +66,8 @@ export const listQuery = z.strictObject({
   gridId: entityId.optional(),
   status: z.enum(statuses).optional(),
   idNumber: z.string().max(40).optional(),
+  /** A house's occupants (its active registrations). */
+  houseId: entityId.optional(),
   limit: limitQuery,
   cursor: cursorQuery,
 });
@@ -76,6 +83,7 @@ export const personSchema = z.object({
   flow: z.enum(flows),
   gridId: z.string(),
   address: z.string(),
+  houseId: z.string().nullable(),
   arrivedOn: z.string(),
   lastVerifiedOn: z.string().nullable(),
   maritalStatus: z.enum(maritalStatuses),

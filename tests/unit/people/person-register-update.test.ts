@@ -30,6 +30,7 @@ describe('register', () => {
       flow: 'inflow',
       gridId: 'g_1',
       address: 'Building 3, Room 201',
+      houseId: null,
       arrivedOn: ARRIVED,
       lastVerifiedOn: null,
       maritalStatus: 'married',

@@ -32,10 +32,12 @@ describe('any sequence of operations', () => {
     .integer({ min: -5, max: daysBetween(ARRIVAL, TODAY) + 5 })
     .map((n) => addDays(ARRIVAL, n));
   const gridArb = fc.constantFrom('g_1', 'g_2', 'g_3');
+  const houseArb = fc.option(fc.constantFrom('h_1', 'h_2'), { nil: null });
   const changesArb: fc.Arbitrary<PersonChanges> = fc.record(
     {
       phone: fc.option(fc.constantFrom('13800000000', '13900000000'), { nil: null }),
       gridId: gridArb,
+      houseId: houseArb,
       address: fc.constantFrom('A 1', 'B 2'),
       maritalStatus: fc.constantFrom(...maritalStatuses),
       occupation: fc.option(fc.constantFrom('cook', 'driver'), { nil: null }),
@@ -52,6 +54,7 @@ describe('any sequence of operations', () => {
           outcome: fc.constantFrom(...verificationOutcomes),
           gridId: gridArb,
           address: fc.constantFrom('A 1', 'C 3'),
+          houseId: houseArb,
         },
         { requiredKeys: ['verifiedOn', 'outcome'] },
       )
@@ -109,6 +112,13 @@ describe('any sequence of operations', () => {
                   t.person.lastVerifiedOn !== null && t.person.lastVerifiedOn >= before.lastVerifiedOn,
                 ).toBe(true);
               }
+              // a house never moves grids: a new grid without a named house leaves the house
+              const named =
+                op.kind === 'update' ? op.changes.houseId : op.kind === 'verify' ? op.v.houseId : undefined;
+              if (t.person.gridId !== before.gridId && named === undefined)
+                expect(t.person.houseId).toBeNull();
+              else if (named !== undefined) expect(t.person.houseId).toBe(named);
+              else expect(t.person.houseId).toBe(before.houseId);
               p = t.person;
             }
             expect(p.version).toBe(1 + successes);

@@ -19,3 +19,20 @@ export class UnknownGridError extends Error {
     super('no such grid in this township');
   }
 }
+
+/**
+ * The house a registration or a change names cannot take the person: there is no such house in
+ * the tenant (`unknown`), it stands in another grid than the person's (`other-grid`: a house
+ * never moves grids), or it is banned or closed (`not-open`).
+ */
+export class HouseRefusedError extends Error {
+  constructor(
+    readonly houseId: string,
+    readonly reason:
+      | { kind: 'unknown' }
+      | { kind: 'other-grid'; houseGridId: string }
+      | { kind: 'not-open'; houseStatus: string },
+  ) {
+    super(`house ${houseId} refused: ${reason.kind}`);
+  }
+}

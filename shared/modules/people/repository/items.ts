@@ -26,6 +26,7 @@ export function personItem(t: TenantContext, p: Person, idHash: string): Record<
       status: p.status,
       idHash,
       lastSeenOn: lastSeenOn(p),
+      houseId: p.houseId,
     }),
   };
 }

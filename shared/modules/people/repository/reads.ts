@@ -1,10 +1,18 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../../../platform/access/principal.js';
+import { InvalidInput } from '../../../platform/errors.js';
 import { documentClient, registryTableName } from '../../../platform/table/client.js';
 import { type IndexDefinition, registryIndexes } from '../../../platform/table/definition.js';
 import { batchGet, queryAll, queryPages } from '../../../platform/table/query.js';
 import type { ItemKey, TenantContext } from '../../../platform/table/tenant-context.js';
-import { dueShardCount, peopleIndexKeys as indexKeys, peopleKeys as keys, personIdOfKey } from '../keys.js';
+import { housingKeys } from '../../housing/keys.js';
+import {
+  dueShardCount,
+  peopleIndexKeys as indexKeys,
+  peopleKeys as keys,
+  personIdOfKey,
+  personIdOfSk,
+} from '../keys.js';
 import type { Person } from '../rules/person.js';
 import { personFromItem } from './items.js';
 
@@ -67,27 +75,36 @@ export function personReads(t: TenantContext) {
   }
 
   /**
+   * Where a page after `afterSk` starts: the index entry of the person it names (the table's key
+   * and the index's key). The entry need not exist any more (the person moved on): a start key
+   * is a position in the index, not an item.
+   */
+  function startAfter(index: IndexDefinition, pk: string, afterSk: string): Record<string, string> {
+    const personId = personIdOfSk(afterSk);
+    if (personId === undefined) throw InvalidInput.field('query.cursor', 'not a cursor of this list');
+    return { ...keys.person(t, personId), [index.partitionKey]: pk, [index.sortKey]: afterSk };
+  }
+
+  /**
    * Indexes hold keys only (no personal data is projected); a page is read from the index, then
    * the people themselves with a strongly consistent BatchGet. Someone who left the index's
    * partition between the two reads (moved grid, changed status) is dropped, not duplicated.
+   *
+   * The sort key is bound to people (`begins_with PERSON#`): a grid's partition also holds its
+   * verification events, houses and letters, and those never show in a list of people.
    */
   async function pageOfIndex(page: IndexPage): Promise<PeoplePageOfIndex> {
     const { index, pk, forward, limit, afterSk, stillMatches } = page;
-    // Forward pages start above `PERSON#` so a grid's verification events (`EVENT#…`) never show.
-    const after = afterSk ?? (forward ? indexKeys.gridPeopleStart : undefined);
     const filter = filterExpression(page.filter);
     const out = await db.send(
       new QueryCommand({
         TableName: table,
         IndexName: index.name,
-        KeyConditionExpression: `#pk = :pk${after ? ` AND #sk ${forward ? '>' : '<'} :after` : ''}`,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :people)',
         ...(filter ? { FilterExpression: filter.expression } : {}),
-        ExpressionAttributeNames: {
-          '#pk': index.partitionKey,
-          ...(after ? { '#sk': index.sortKey } : {}),
-          ...filter?.names,
-        },
-        ExpressionAttributeValues: { ':pk': pk, ...(after ? { ':after': after } : {}), ...filter?.values },
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...filter?.names },
+        ExpressionAttributeValues: { ':pk': pk, ':people': indexKeys.peoplePrefix, ...filter?.values },
+        ...(afterSk !== undefined ? { ExclusiveStartKey: startAfter(index, pk, afterSk) } : {}),
         ScanIndexForward: forward,
         Limit: limit,
       }),
@@ -105,6 +122,19 @@ export function personReads(t: TenantContext) {
   }
 
   return {
+    /** The grid and status of a house (the housing module's record), if it exists in this tenant. */
+    async house(houseId: string): Promise<{ gridId: string; status: string } | undefined> {
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: housingKeys.house(t, houseId),
+          ProjectionExpression: 'gridId, #status',
+          ExpressionAttributeNames: { '#status': 'status' },
+        }),
+      );
+      return out.Item ? { gridId: out.Item.gridId as string, status: out.Item.status as string } : undefined;
+    },
+
     async get(personId: string): Promise<(Person & { idHash: string }) | undefined> {
       const out = await db.send(
         new GetCommand({ TableName: table, Key: keys.person(t, personId), ConsistentRead: true }),
@@ -155,6 +185,24 @@ export function personReads(t: TenantContext) {
         afterSk: page.afterSk,
         stillMatches: (p) => (!status || p.status === status) && (!gridIds || gridIds.includes(p.gridId)),
         filter: { status, gridIds },
+      });
+    },
+
+    /**
+     * One page of a house's current occupants (active people naming it), in personId order:
+     * one Query of the sparse byParent index, optionally only in some grids (the key's scope).
+     */
+    pageOfHouse(page: { houseId: string; gridIds?: readonly string[]; limit: number; afterSk?: string }) {
+      const { houseId, gridIds } = page;
+      return pageOfIndex({
+        index: registryIndexes.byParent,
+        pk: indexKeys.occupantsOfHouse(t, houseId),
+        forward: true,
+        limit: page.limit,
+        afterSk: page.afterSk,
+        stillMatches: (p) =>
+          p.status === 'active' && p.houseId === houseId && (!gridIds || gridIds.includes(p.gridId)),
+        filter: { status: 'active', gridIds },
       });
     },
 

@@ -1,14 +1,15 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type CancellationReason, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../../../platform/access/principal.js';
 import { documentClient, registryTableName } from '../../../platform/table/client.js';
 import { isTransactionConflict, transactWrite } from '../../../platform/table/query.js';
 import type { TenantContext } from '../../../platform/table/tenant-context.js';
 import { gridKeys } from '../../grids/keys.js';
+import { housingKeys } from '../../housing/keys.js';
 import { peopleKeys as keys } from '../keys.js';
 import type { Person, Transition } from '../rules/person.js';
 import { type AccessEntry, accessItem } from './access-log.js';
-import { DuplicateIdNumberError, StaleWriteError, UnknownGridError } from './errors.js';
+import { DuplicateIdNumberError, HouseRefusedError, StaleWriteError, UnknownGridError } from './errors.js';
 import { historyItem, idGuardItem, personFromItem, personItem } from './items.js';
 
 export interface PersonChange {
@@ -21,8 +22,28 @@ export interface PersonChange {
   extra?: Record<string, unknown>;
   /** A grid the person moves into: it must exist (checked inside the same transaction). */
   movesInto?: string;
+  /**
+   * A house the person moves into (or stays in while moving grid): it must be open and in the
+   * person's grid (checked inside the same transaction).
+   */
+  movesIntoHouse?: string;
   /** The response will carry raw identifiers: its access entry is written in the same transaction. */
   access?: AccessEntry;
+}
+
+/** Houses that take occupants (the housing module's statuses, docs/housing.md). */
+const openHouseStatuses = ['discovered', 'registered'] as const;
+
+const conditionFailed = (reason: CancellationReason | undefined): boolean =>
+  reason?.Code === 'ConditionalCheckFailed';
+
+/** Why a house check failed, from the house as it was (`ALL_OLD`; none if there is no house). */
+function houseRefusal(houseId: string, gridId: string, reason: CancellationReason): HouseRefusedError {
+  const house = reason.Item;
+  if (house === undefined) return new HouseRefusedError(houseId, { kind: 'unknown' });
+  const houseGridId = house.gridId?.S ?? '';
+  if (houseGridId !== gridId) return new HouseRefusedError(houseId, { kind: 'other-grid', houseGridId });
+  return new HouseRefusedError(houseId, { kind: 'not-open', houseStatus: house.status?.S ?? 'unknown' });
 }
 
 /** Card numbers are handed out from blocks reserved per tenant and function instance. */
@@ -47,6 +68,26 @@ export function personWrites(t: TenantContext) {
       TableName: table,
       Key: gridKeys.grid(t, gridId),
       ConditionExpression: 'attribute_exists(pk)',
+    },
+  });
+
+  /**
+   * The person's house: it exists, takes occupants (discovered or registered) and stands in the
+   * person's grid. On failure the house as it was comes back, to say which of the three failed.
+   */
+  const houseCheck = (houseId: string, gridId: string) => ({
+    ConditionCheck: {
+      TableName: table,
+      Key: housingKeys.house(t, houseId),
+      ConditionExpression:
+        'attribute_exists(pk) AND #status IN (:discovered, :registered) AND gridId = :gridId',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':discovered': openHouseStatuses[0],
+        ':registered': openHouseStatuses[1],
+        ':gridId': gridId,
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     },
   });
 
@@ -88,9 +129,10 @@ export function personWrites(t: TenantContext) {
 
     /**
      * One transaction: the ID-number guard (only one active registration per ID number), the
-     * person, the first history entry, and a check that the grid exists. A duplicate — racing or
-     * not — fails the guard's condition, which returns the existing person's id; an unknown grid
-     * fails the check. Nothing is read before: the registration is one request.
+     * person, the first history entry, a check that the grid exists and, naming a house, a check
+     * that the house takes the person. A duplicate — racing or not — fails the guard's condition,
+     * which returns the existing person's id; an unknown grid or a refusing house fails its
+     * check. Nothing is read before: the registration is one request.
      */
     async register(registration: {
       transition: Transition;
@@ -101,36 +143,41 @@ export function personWrites(t: TenantContext) {
       gridKnown?: boolean;
     }): Promise<Person> {
       const { transition: tr, idHash, actor, access, gridKnown = false } = registration;
+      const { gridId, houseId } = tr.person;
+      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+        {
+          Put: {
+            TableName: table,
+            Item: idGuardItem(t, { idHash, personId: tr.person.personId }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Put: {
+            TableName: table,
+            Item: personItem(t, tr.person, idHash),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Put: { TableName: table, Item: historyItem(t, { transition: tr, actor }) } },
+      ];
+      const gridAt = gridKnown ? -1 : items.push(gridCheck(gridId)) - 1;
+      const houseAt = houseId === null ? -1 : items.push(houseCheck(houseId, gridId)) - 1;
+      if (access) items.push({ Put: { TableName: table, Item: accessItem(t, access) } });
       try {
-        await transactWrite({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: idGuardItem(t, { idHash, personId: tr.person.personId }),
-                ConditionExpression: 'attribute_not_exists(pk)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            {
-              Put: {
-                TableName: table,
-                Item: personItem(t, tr.person, idHash),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: table, Item: historyItem(t, { transition: tr, actor }) } },
-            ...(gridKnown ? [] : [gridCheck(tr.person.gridId)]),
-            ...(access ? [{ Put: { TableName: table, Item: accessItem(t, access) } }] : []),
-          ],
-        });
+        await transactWrite({ TransactItems: items });
       } catch (error) {
         const reasons =
           error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-        if (!gridKnown && reasons[3]?.Code === 'ConditionalCheckFailed')
-          throw new UnknownGridError(tr.person.gridId);
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-          const existing = reasons[0].Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
+        // What the client named wrong first (the grid, then the house), then a duplicate.
+        if (gridAt >= 0 && conditionFailed(reasons[gridAt])) throw new UnknownGridError(gridId);
+        const houseReason = reasons[houseAt];
+        if (houseId !== null && houseReason && conditionFailed(houseReason))
+          throw houseRefusal(houseId, gridId, houseReason);
+        const guardReason = reasons[0];
+        if (guardReason && conditionFailed(guardReason)) {
+          const existing = guardReason.Item?.personId?.S ?? (await this.activePersonIdOf(idHash));
           throw new DuplicateIdNumberError(existing ?? 'unknown');
         }
         if (isTransactionConflict(error)) throw new StaleWriteError(undefined);
@@ -152,7 +199,7 @@ export function personWrites(t: TenantContext) {
      * active state releases the ID-number guard in the same transaction.
      */
     async apply(change: PersonChange): Promise<Person> {
-      const { transition: tr, fromVersion, idHash, actor, extra, movesInto, access } = change;
+      const { transition: tr, fromVersion, idHash, actor, extra, movesInto, movesIntoHouse, access } = change;
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         {
           Put: {
@@ -165,7 +212,9 @@ export function personWrites(t: TenantContext) {
         },
         { Put: { TableName: table, Item: historyItem(t, { transition: tr, actor, extra }) } },
       ];
-      if (movesInto !== undefined) items.push(gridCheck(movesInto));
+      const gridAt = movesInto === undefined ? -1 : items.push(gridCheck(movesInto)) - 1;
+      const houseAt =
+        movesIntoHouse === undefined ? -1 : items.push(houseCheck(movesIntoHouse, tr.person.gridId)) - 1;
       if (access) items.push({ Put: { TableName: table, Item: accessItem(t, access) } });
       if (tr.person.status !== 'active') {
         items.push({
@@ -182,8 +231,11 @@ export function personWrites(t: TenantContext) {
       } catch (error) {
         const reasons =
           error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-        if (movesInto !== undefined && reasons[2]?.Code === 'ConditionalCheckFailed')
+        if (movesInto !== undefined && conditionFailed(reasons[gridAt]))
           throw new UnknownGridError(movesInto);
+        const houseReason = reasons[houseAt];
+        if (movesIntoHouse !== undefined && houseReason && conditionFailed(houseReason))
+          throw houseRefusal(movesIntoHouse, tr.person.gridId, houseReason);
         const lostRace =
           (error instanceof TransactionCanceledException &&
             error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') ||

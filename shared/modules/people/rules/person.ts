@@ -28,6 +28,8 @@ export interface Person {
   flow: Flow;
   gridId: string;
   address: string;
+  /** The house the person lives in (housing module), if known: always a house of `gridId`. */
+  houseId: string | null;
   arrivedOn: string;
   lastVerifiedOn: string | null;
   maritalStatus: MaritalStatus;
@@ -56,6 +58,7 @@ export const personFields = [
   'flow',
   'gridId',
   'address',
+  'houseId',
   'arrivedOn',
   'lastVerifiedOn',
   'maritalStatus',
@@ -111,6 +114,7 @@ export interface RegistrationInput {
   arrivedOn: string;
   maritalStatus: MaritalStatus;
   lastVerifiedOn?: string | null;
+  houseId?: string | null;
   phone?: string | null;
   occupation?: string | null;
   employer?: string | null;
@@ -154,6 +158,7 @@ export function register(
     flow: input.flow,
     gridId: input.gridId,
     address: input.address,
+    houseId: input.houseId ?? null,
     arrivedOn: input.arrivedOn,
     lastVerifiedOn: input.lastVerifiedOn ?? null,
     maritalStatus: input.maritalStatus,
@@ -190,12 +195,21 @@ function next(p: Person, changes: Partial<Person>, action: HistoryAction, now: s
 }
 
 export type PersonChanges = Partial<
-  Pick<Person, 'phone' | 'gridId' | 'address' | 'maritalStatus' | 'occupation' | 'employer'>
+  Pick<Person, 'phone' | 'gridId' | 'houseId' | 'address' | 'maritalStatus' | 'occupation' | 'employer'>
 >;
+
+/**
+ * A house never moves grids: a person moving to another grid leaves their house unless the
+ * change names the house they move into (whose grid the write's transaction checks).
+ */
+function withHouseOfGrid(p: Person, changes: Partial<Person>): Partial<Person> {
+  const movesGrid = changes.gridId !== undefined && changes.gridId !== p.gridId;
+  return movesGrid && changes.houseId === undefined ? { ...changes, houseId: null } : changes;
+}
 
 export function update(p: Person, changes: PersonChanges, now: string): Transition {
   assertActive(p);
-  const t = next(p, changes, 'updated', now);
+  const t = next(p, withHouseOfGrid(p, changes), 'updated', now);
   if (t.changedFields.length === 0)
     throw new LifecycleError('nothing-to-change', undefined, 'nothing would change');
   return t;
@@ -206,19 +220,29 @@ export interface Verification {
   outcome: VerificationOutcome;
   gridId?: string;
   address?: string;
+  /** The house moved into (`null`: none); moving grid without naming one leaves the house. */
+  houseId?: string | null;
 }
 
-/** `present` and `moved` set lastVerifiedOn (never backwards); `moved` may change grid and address. */
+/**
+ * `present` and `moved` set lastVerifiedOn (never backwards); `moved` may change grid, address
+ * and house.
+ */
 export function verify(p: Person, v: Verification, today: string, now: string): Transition {
   assertActive(p);
   notInFuture('verifiedOn', v.verifiedOn, today);
   notBeforeArrival('verifiedOn', v.verifiedOn, p.arrivedOn);
-  if (v.outcome !== 'moved' && (v.gridId !== undefined || v.address !== undefined)) {
-    throw new LifecycleError(
-      'field-not-allowed',
-      v.gridId !== undefined ? 'gridId' : 'address',
-      'only a "moved" verification changes grid or address',
-    );
+  if (v.outcome !== 'moved') {
+    const field = (['gridId', 'address', 'houseId'] as const).find((f) => v[f] !== undefined);
+    if (field !== undefined) {
+      throw new LifecycleError(
+        'field-not-allowed',
+        field,
+        field === 'houseId'
+          ? 'only a "moved" verification changes the house'
+          : 'only a "moved" verification changes grid or address',
+      );
+    }
   }
   const changes: Partial<Person> = {};
   if (v.outcome !== 'absent' && (p.lastVerifiedOn === null || v.verifiedOn > p.lastVerifiedOn)) {
@@ -226,7 +250,8 @@ export function verify(p: Person, v: Verification, today: string, now: string): 
   }
   if (v.gridId !== undefined) changes.gridId = v.gridId;
   if (v.address !== undefined) changes.address = v.address;
-  return next(p, changes, 'verified', now);
+  if (v.houseId !== undefined) changes.houseId = v.houseId;
+  return next(p, withHouseOfGrid(p, changes), 'verified', now);
 }
 
 export function depart(

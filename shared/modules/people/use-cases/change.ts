@@ -41,6 +41,16 @@ const movedInto = (from: Person, tr: Transition): string | undefined =>
   tr.person.gridId !== from.gridId ? tr.person.gridId : undefined;
 
 /**
+ * The house a transition moves the person into, if it does — also the same house named again
+ * with a new grid (refused by the check: a house never moves grids). Staying in one's house is
+ * not checked: a ban or closure writes nothing to the people already living there.
+ */
+const movedIntoHouse = (from: Person, tr: Transition): string | undefined => {
+  const { houseId, gridId } = tr.person;
+  return houseId !== null && (houseId !== from.houseId || gridId !== from.gridId) ? houseId : undefined;
+};
+
+/**
  * Read-modify-write of one active person under optimistic concurrency. With If-Match the
  * caller's version must be current (412). Without it, a concurrent change is retried on the
  * fresh state a few times — never silently overwritten.
@@ -60,6 +70,7 @@ export async function changePerson(request: PersonChangeRequest): Promise<Person
         actor: actorOf(principal),
         extra: extra(transition),
         movesInto: movedInto(current, transition),
+        movesIntoHouse: movedIntoHouse(current, transition),
         access: accessOf(transition.person, {
           principal,
           route,

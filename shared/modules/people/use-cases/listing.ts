@@ -1,8 +1,8 @@
 import type { Principal } from '../../../platform/access/principal.js';
 import { registryWriters } from '../../../platform/access/roles.js';
-import { assertRole, inScope } from '../../../platform/access/scope.js';
+import { assertInScope, assertRole, inScope } from '../../../platform/access/scope.js';
 import { decodeCursor, encodeCursor } from '../../../platform/cursor.js';
-import { InvalidInput } from '../../../platform/errors.js';
+import { InvalidInput, NotFound } from '../../../platform/errors.js';
 import { deploymentSecret } from '../../../platform/secrets.js';
 import { gridInScope } from '../../grids/use-cases.js';
 import { workspaceOf } from '../../tenants/use-cases.js';
@@ -73,6 +73,52 @@ export async function listPeople(
       : await repo.pageOfTenant({ status, gridIds: principal.gridIds, limit, afterSk });
   if (gridId !== undefined && afterSk === undefined && page.people.length === 0 && !page.more) {
     await gridInScope(principal, gridId); // an empty first page: is the grid there at all?
+  }
+  return {
+    people: page.people,
+    nextCursor: page.more && page.lastSk ? encodeCursor(secret, principal.tenantId, q, page.lastSk) : null,
+  };
+}
+
+/**
+ * A house's current occupants — its active registrations — in personId order, from the sparse
+ * byParent index: a page is one Query (filtered to the key's grids) plus one BatchGet of the
+ * people it names. The house fixes the grid, so `gridId` and `idNumber` cannot be combined with
+ * it, and `status` may only be `active`. An empty first page reads the house to tell an unknown
+ * house (404) from an empty one, or one in a grid outside the key's scope (403).
+ */
+export async function listOccupants(
+  principal: Principal,
+  query: {
+    houseId: string;
+    gridId?: string;
+    status?: Status;
+    idNumber?: string;
+    limit: number;
+    cursor?: string;
+  },
+): Promise<PeoplePage> {
+  const { houseId, limit } = query;
+  if (query.gridId !== undefined || query.idNumber !== undefined)
+    throw InvalidInput.field('query.houseId', 'cannot be combined with gridId or idNumber');
+  if (query.status !== undefined && query.status !== 'active') {
+    throw InvalidInput.field(
+      'query.status',
+      'a house’s occupants are its active registrations: with houseId, status may only be active',
+    );
+  }
+  const secret = await deploymentSecret();
+  const q = `occupants:${houseId}`;
+  const afterSk = query.cursor
+    ? decodeCursor<string>(secret, principal.tenantId, q, query.cursor)
+    : undefined;
+  const repo = personRepository(principal);
+  const page = await repo.pageOfHouse({ houseId, gridIds: principal.gridIds, limit, afterSk });
+  if (afterSk === undefined && page.people.length === 0 && !page.more) {
+    // an empty first page: is the house there at all, and may this key see its grid?
+    const house = await repo.house(houseId);
+    if (!house) throw new NotFound('house');
+    assertInScope(principal, house.gridId, 'see people of that grid');
   }
   return {
     people: page.people,
