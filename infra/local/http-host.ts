@@ -44,6 +44,8 @@ export interface HttpHostOptions {
   routeThrottles?: Readonly<Record<string, { rateLimit: number; burstLimit: number }>>;
   /** Serve the web console's build (console/dist) at `/` on the same origin as the API. */
   console?: boolean;
+  /** How long the authorizer's answer is cached per key (default: the one definition's TTL). */
+  authorizerCacheTtlSeconds?: number;
 }
 
 /**
@@ -146,7 +148,7 @@ export class HttpHost {
     if (this.authorizerCache.size > 10_000) this.authorizerCache.clear();
     this.authorizerCache.set(identity, {
       answer,
-      expires: now + authorizerDefinition.cacheTtlSeconds * 1000,
+      expires: now + (this.options.authorizerCacheTtlSeconds ?? authorizerDefinition.cacheTtlSeconds) * 1000,
     });
     return answer;
   }

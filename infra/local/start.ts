@@ -92,13 +92,21 @@ async function main(): Promise<void> {
 
   // Test stacks (tests/support/local-stack.ts) set LOCAL_TEST_STACK=true: no console (the browser
   // tests serve their own build) and no per-route throttles (e2e signs up many townships a second;
-  // the sign-up throttle itself is tested on a host of its own). The stage throttle stays.
+  // the sign-up throttle itself is tested on a host of its own). The stage throttle stays, at the
+  // rate the test stack names, and the authorizer cache TTL may be shortened (LOCAL_TEST_LIMITS:
+  // JSON of tests/support/local-stack.ts `testStackLimits`), so the revocation test waits seconds,
+  // not the deployed 30 s; the deployed values are asserted by the infra tests.
   const testStack = process.env.LOCAL_TEST_STACK === 'true';
+  const testLimits = testStack ? testStackLimitsFromEnv() : undefined;
   const host = new HttpHost({
     port: settings.port,
     log,
     console: !testStack,
     ...(testStack ? { routeThrottles: {} } : {}),
+    ...(testLimits?.stageThrottle ? { throttle: testLimits.stageThrottle } : {}),
+    ...(testLimits?.authorizerCacheTtlSeconds
+      ? { authorizerCacheTtlSeconds: testLimits.authorizerCacheTtlSeconds }
+      : {}),
   });
   const port = await host.start();
   stops.push(() => host.stop());
@@ -109,6 +117,27 @@ async function main(): Promise<void> {
       .then(() => log(`web console on http://127.0.0.1:${port}/`))
       .catch((error: Error) => log(`the console build failed (the API still runs): ${error.message}`));
   }
+}
+
+/** What a test stack may change (LOCAL_TEST_LIMITS, JSON), checked: anything else fails start-up. */
+function testStackLimitsFromEnv(): {
+  stageThrottle?: { rateLimit: number; burstLimit: number };
+  authorizerCacheTtlSeconds?: number;
+} {
+  const raw = process.env.LOCAL_TEST_LIMITS;
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as Record<string, unknown>;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  const throttle = parsed.stageThrottle as { rateLimit?: unknown; burstLimit?: unknown } | undefined;
+  if (throttle !== undefined && !(positive(throttle.rateLimit) && positive(throttle.burstLimit)))
+    throw new Error('LOCAL_TEST_LIMITS.stageThrottle needs positive rateLimit and burstLimit');
+  const ttl = parsed.authorizerCacheTtlSeconds;
+  if (ttl !== undefined && !positive(ttl))
+    throw new Error('LOCAL_TEST_LIMITS.authorizerCacheTtlSeconds must be positive');
+  return {
+    ...(throttle ? { stageThrottle: throttle as { rateLimit: number; burstLimit: number } } : {}),
+    ...(ttl !== undefined ? { authorizerCacheTtlSeconds: ttl as number } : {}),
+  };
 }
 
 main().catch((error: Error) => {

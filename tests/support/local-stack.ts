@@ -34,6 +34,17 @@ export interface LocalStack {
   stop(): Promise<StopReport>;
 }
 
+/**
+ * The limits every test stack runs with (infra/local/start.ts reads them from LOCAL_TEST_LIMITS):
+ * the authorizer's answer cached 5 s instead of the deployed 30 s (the revocation test waits for
+ * it), and the stage throttle at 3× the deployed rate (the fuzz paces just under it). The deployed
+ * values themselves are asserted by the infra tests.
+ */
+export const testStackLimits = {
+  authorizerCacheTtlSeconds: 5,
+  stageThrottle: { rateLimit: 300, burstLimit: 400 },
+} as const;
+
 export interface StackOptions {
   /** Log level of the functions (default WARN; the e2e run logs DEBUG and scans it). */
   logLevel?: string;
@@ -73,6 +84,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         SCHEDULER_DISABLED: 'true',
         // no console, no per-route throttles (see infra/local/start.ts)
         LOCAL_TEST_STACK: 'true',
+        LOCAL_TEST_LIMITS: JSON.stringify(testStackLimits),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
