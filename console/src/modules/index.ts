@@ -2,6 +2,7 @@ import { apiKeysModule } from './api-keys';
 import { authModule } from './auth';
 import { dashboardModule } from './dashboard';
 import { gridsModule } from './grids';
+import { housingModule } from './housing';
 import type { ConsoleModule } from './module';
 import { peopleModule } from './people';
 import { reconciliationsModule } from './reconciliations';
@@ -12,6 +13,7 @@ export const consoleModules: readonly ConsoleModule[] = [
   authModule,
   dashboardModule,
   peopleModule,
+  housingModule,
   gridsModule,
   apiKeysModule,
   settingsModule,

@@ -66,7 +66,7 @@ function FieldFrame({ id, label, error, hint, required, children }: FieldFramePr
 interface InputProps {
   type?: 'text' | 'password' | 'email' | 'tel' | 'date';
   autoComplete?: string;
-  inputMode?: 'text' | 'numeric' | 'tel' | 'email';
+  inputMode?: 'text' | 'numeric' | 'decimal' | 'tel' | 'email';
   spellcheck?: boolean;
   maxLength?: number;
   max?: string;

@@ -85,6 +85,7 @@ export function DashboardPage() {
           </section>
           <Worklists />
           <ByGrid stats={stats.data} />
+          <Housing stats={stats.data} />
         </>
       ) : null}
       <section aria-labelledby="monthly-title" class="card">
@@ -123,6 +124,13 @@ function Worklists() {
         <li>
           <Link href="/people?status=closed">{t('closedList')}</Link>
         </li>
+        {housingWorklists
+          .filter((w) => can(w.requires))
+          .map((w) => (
+            <li key={w.href}>
+              <Link href={w.href}>{t(w.label)}</Link>
+            </li>
+          ))}
       </ul>
     </nav>
   );
@@ -202,6 +210,151 @@ function ByGrid({ stats }: { stats: Stats }) {
           </table>
         </div>
       ))}
+    </section>
+  );
+}
+
+const housingWorklists: { href: string; label: DashboardKey; requires: string }[] = [
+  {
+    href: '/houses/banned-occupied',
+    label: 'bannedOccupiedList',
+    requires: 'GET /v1/houses/banned-occupied',
+  },
+  { href: '/houses/lapsed-letters', label: 'lapsedLettersList', requires: 'GET /v1/houses/lapsed-letters' },
+  { href: '/letters/expiring', label: 'expiringLettersList', requires: 'GET /v1/letters/expiring' },
+];
+
+type HousingFigure =
+  | 'housesRegistered'
+  | 'housesDiscovered'
+  | 'housesBanned'
+  | 'housesLet'
+  | 'housesVacant'
+  | 'housesOverOccupied'
+  | 'housesWithoutValidSecurityLetter'
+  | 'lettersValid'
+  | 'registrationRate'
+  | 'occupancyRate';
+type HousingNumbers = Partial<Record<HousingFigure, unknown>>;
+
+const housingCards: {
+  key: HousingFigure;
+  rate?: boolean;
+  href?: string;
+  requires?: string;
+  warn?: boolean;
+}[] = [
+  { key: 'housesRegistered' },
+  { key: 'housesDiscovered', href: '/houses?status=discovered', requires: 'GET /v1/houses' },
+  { key: 'registrationRate', rate: true },
+  { key: 'housesLet' },
+  { key: 'housesVacant' },
+  { key: 'occupancyRate', rate: true },
+  {
+    key: 'housesBanned',
+    href: '/houses/banned-occupied',
+    requires: 'GET /v1/houses/banned-occupied',
+    warn: true,
+  },
+  { key: 'housesOverOccupied', warn: true },
+  {
+    key: 'housesWithoutValidSecurityLetter',
+    href: '/houses/lapsed-letters',
+    requires: 'GET /v1/houses/lapsed-letters',
+    warn: true,
+  },
+  { key: 'lettersValid' },
+];
+
+const housingColumns: { key: HousingFigure; rate?: boolean }[] = [
+  { key: 'housesRegistered' },
+  { key: 'housesDiscovered' },
+  { key: 'housesBanned' },
+  { key: 'housesLet' },
+  { key: 'housesVacant' },
+  { key: 'housesOverOccupied' },
+  { key: 'housesWithoutValidSecurityLetter' },
+  { key: 'registrationRate', rate: true },
+  { key: 'occupancyRate', rate: true },
+];
+
+/** A stack without the housing module sends none of these: the section is then left out. */
+function hasHousing(n: HousingNumbers): boolean {
+  return typeof n.housesRegistered === 'number';
+}
+
+function figure(value: unknown, rate: boolean | undefined, f: ReturnType<typeof useFormat>): string {
+  if (typeof value !== 'number') return '—';
+  return rate ? f.percent(value) : f.number(value);
+}
+
+/** The housing figures of GET /v1/stats (docs/housing.md, "Statistics"): totals, then per grid. */
+function Housing({ stats }: { stats: Stats }) {
+  const t = useT(dashboardMessages);
+  const f = useFormat();
+  const { can } = useSession();
+  const totals = stats.totals as Counters & HousingNumbers;
+  if (!hasHousing(totals)) return null;
+  const grids = stats.grids.filter((g) => hasHousing(g as HousingNumbers));
+  return (
+    <section aria-labelledby="housing-title" class="housing-figures">
+      <h2 id="housing-title">{t('housing')}</h2>
+      <dl class="stat-cards">
+        {housingCards.map(({ key, rate, href, requires, warn }) => (
+          <div
+            key={key}
+            class={`stat-card${warn && (totals[key] as number) > 0 ? ' stat-card--due' : ''}`}
+            data-stat={key}
+          >
+            <dt>{t(key)}</dt>
+            <dd>
+              <span class="stat-value">{figure(totals[key], rate, f)}</span>
+              {href && requires && can(requires) && (totals[key] as number) > 0 ? (
+                <Link class="stat-link" href={href}>
+                  {t('openList')}
+                </Link>
+              ) : null}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {grids.length > 0 ? (
+        <div class="card">
+          <div class="table-wrap">
+            <table class="data-table" data-table="housing-by-grid">
+              <caption>{t('housingByGrid')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('colGrid')}</th>
+                  {housingColumns.map((c) => (
+                    <th scope="col" class="num" key={c.key}>
+                      {t(`col.${c.key}`)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {grids.map((g) => (
+                  <tr key={g.gridId} data-housing-grid={g.gridId}>
+                    <th scope="row">
+                      {can('GET /v1/houses') ? (
+                        <Link href={hrefOf('/houses', { gridId: g.gridId })}>{g.name}</Link>
+                      ) : (
+                        g.name
+                      )}
+                    </th>
+                    {housingColumns.map((c) => (
+                      <td class="num" key={c.key} data-stat={c.key}>
+                        {figure((g as HousingNumbers)[c.key], c.rate, f)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
     </section>
   );
 }
