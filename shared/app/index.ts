@@ -1,4 +1,5 @@
 import { gridsModule } from '../modules/grids/index.js';
+import { housingModule } from '../modules/housing/index.js';
 import { peopleModule } from '../modules/people/index.js';
 import { countingEngine } from '../modules/statistics/engine.js';
 import { statisticsModule } from '../modules/statistics/index.js';
@@ -24,7 +25,7 @@ export { routeThrottles, type Throttle } from './throttles.js';
  * Adding a module: its folder under shared/modules/, one line in `domainModules`, and its
  * function entry under functions/ (see the README, "Adding a module").
  */
-const domainModules: readonly Module[] = [tenantsModule, gridsModule, peopleModule];
+const domainModules: readonly Module[] = [tenantsModule, gridsModule, peopleModule, housingModule];
 
 /** Every module's counters, and the engine that applies and reconciles them. */
 export const counterPlugins = domainModules.flatMap((m) => (m.counters ? [m.counters] : []));

@@ -52,6 +52,10 @@ export const housingIndexKeys = {
   /** byGrid: a grid's records (reconciliation reads them); houses and letters sort before people. */
   grid: (t: TenantContext, gridId: string): string => gridIndexPk(t, gridId),
   houseGridSk: (houseId: string): string => `HOUSE#${houseId}`,
+  /** Every house's sort key (byGrid, byTenant, byParent) begins with this. */
+  housePrefix: 'HOUSE#',
+  /** A counted house event (registered, banned, closed) in its grid (reconciliation reads it). */
+  houseEventGridSk: (eventId: string): string => `HOUSE-EVENT#${eventId}`,
   letterGridSk: (letterId: string): string => `LETTER#${letterId}`,
   /** byGridStatus: a grid's houses of one status (its own namespace: never mixed with people). */
   gridHouseStatus: (t: TenantContext, gridId: string, status: string): string =>
@@ -60,6 +64,9 @@ export const housingIndexKeys = {
   houses: (t: TenantContext): string => `${tenantPk(t)}#HOUSES`,
   landlords: (t: TenantContext): string => `${tenantPk(t)}#LANDLORDS`,
   letters: (t: TenantContext): string => `${tenantPk(t)}#LETTERS`,
+  /** A landlord's sort key in the tenant-wide list (landlords are in no grid). */
+  landlordListSk: (landlordId: string): string => `LANDLORD#${landlordId}`,
+  landlordPrefix: 'LANDLORD#',
   /** byParent: a landlord's houses, a house's letters, a house's occupants (active people). */
   housesOfLandlord: (t: TenantContext, landlordId: string): string => `${landlordPk(t, landlordId)}#HOUSES`,
   lettersOfHouse: (t: TenantContext, houseId: string): string => `${housePk(t, houseId)}#LETTERS`,

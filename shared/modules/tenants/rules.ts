@@ -1,12 +1,18 @@
 import type { Role } from '../../platform/access/roles.js';
-import type { TenantSettings } from '../../platform/settings.js';
+import type { TownshipSettings } from '../../platform/settings.js';
 
-export { defaultSettings, type TenantSettings } from '../../platform/settings.js';
+/** A tenant item's settings default: every setting, the housing module's included. */
+export {
+  defaultTownshipSettings as defaultSettings,
+  type TenantSettings,
+  type TownshipSettings,
+} from '../../platform/settings.js';
 
 export interface Tenant {
   tenantId: string;
   townshipName: string;
-  settings: TenantSettings;
+  /** Every setting, the housing module's included (the authorizer passes on only `TenantSettings`). */
+  settings: TownshipSettings;
 }
 
 export interface ApiKeyRecord {

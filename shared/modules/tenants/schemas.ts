@@ -14,7 +14,19 @@ export const settingsSchema = z.object({
   verificationCycleDays: z.number().int(),
   timeZone: z.string(),
   maxKeyAgeDays: z.number().int().nullable(),
+  // the housing module's (docs/housing.md, "Tenant settings")
+  inspectionIntervalDays: z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() }),
+  letterExpiryWarningDays: z.number().int(),
+  extraLetterKinds: z.array(z.string()),
 });
+
+const days = () => z.number().int('must be a whole number of days').min(1).max(3650);
+
+/** A letter kind a township adds: lower-case words joined by dashes. */
+const letterKind = z
+  .string()
+  .max(40, 'at most 40 characters')
+  .regex(/^[a-z]+(-[a-z]+)*$/, 'must be lower-case words joined by dashes, e.g. parking-agreement');
 
 export const tenantResponse = z.object({
   tenantId: z.string(),
@@ -28,6 +40,13 @@ export const settingsBody = z
     verificationCycleDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
     timeZone: timeZone.optional(),
     maxKeyAgeDays: z.number().int('must be a whole number of days').min(1).max(3650).nullable().optional(),
+    inspectionIntervalDays: z.strictObject({ A: days(), B: days(), C: days() }).optional(),
+    letterExpiryWarningDays: z.number().int('must be a whole number of days').min(1).max(365).optional(),
+    extraLetterKinds: z
+      .array(letterKind)
+      .max(20, 'at most 20 kinds')
+      .refine((kinds) => new Set(kinds).size === kinds.length, 'must not name a kind twice')
+      .optional(),
   })
   .refine((s) => Object.keys(s).length > 0, 'name at least one setting to change');
 

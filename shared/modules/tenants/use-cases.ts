@@ -12,6 +12,7 @@ import {
   overlapExpiry,
   type Tenant,
   type TenantSettings,
+  type TownshipSettings,
 } from './rules.js';
 
 export interface Workspace {
@@ -34,7 +35,7 @@ export async function readTenant(t: TenantContext): Promise<Tenant> {
   return tenant;
 }
 
-export async function changeSettings(t: TenantContext, changes: Partial<TenantSettings>): Promise<Tenant> {
+export async function changeSettings(t: TenantContext, changes: Partial<TownshipSettings>): Promise<Tenant> {
   const tenant = await tenantRepository(t).updateSettings(changes);
   if (!tenant) throw new NotFound('tenant');
   return tenant;

@@ -1,7 +1,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CounterItemRef } from '../../../platform/counting.js';
 import { registryTableName } from '../../../platform/table/client.js';
-import { queryAll, updateIfUnchanged } from '../../../platform/table/query.js';
+import { batchGet, queryAll, updateIfUnchanged } from '../../../platform/table/query.js';
 import type { TenantContext } from '../../../platform/table/tenant-context.js';
 import { statisticsKeys as keys } from '../keys.js';
 
@@ -81,6 +81,21 @@ export function counterRepository(t: TenantContext) {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': gauges.pk },
         }),
+      );
+    },
+
+    /**
+     * Counter items by their refs (one BatchGet per 100; missing items are absent): what a
+     * module reads when it needs a few of its own items, not every module's items of a grid
+     * (the housing module's occupancy of a page of houses: their buckets only).
+     */
+    async itemsOf(refs: readonly CounterItemRef[]): Promise<StoredCounterItem[]> {
+      if (refs.length === 0) return [];
+      return items(
+        await batchGet(
+          table,
+          refs.map((ref) => keys.counterItem(t, ref)),
+        ),
       );
     },
 

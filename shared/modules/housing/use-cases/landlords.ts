@@ -1,0 +1,107 @@
+import { actorOf, type Principal } from '../../../platform/access/principal.js';
+import { decodeCursor, encodeCursor } from '../../../platform/cursor.js';
+import { NotFound, PreconditionFailed } from '../../../platform/errors.js';
+import { idPattern, mintId } from '../../../platform/ids.js';
+import { deploymentSecret } from '../../../platform/secrets.js';
+import { workspaceOf } from '../../tenants/use-cases.js';
+import { landlordRepository, StaleLandlordError } from '../repository.js';
+import { landlordIdPrefix } from '../rules/house.js';
+import {
+  createLandlord,
+  type Landlord,
+  type LandlordChanges,
+  type LandlordInput,
+  LandlordRuleError,
+  landlordIdentifier,
+  updateLandlord,
+} from '../rules/landlord.js';
+
+/** The keyed hash the identity guard is keyed by (docs/housing.md: `'L:' + identifier`). */
+async function identityHashOf(principal: Principal, l: Landlord): Promise<string> {
+  return (await deploymentSecret()).idNumberHash(principal.tenantId, `L:${landlordIdentifier(l)}`);
+}
+
+/** Record a landlord: one transaction, a duplicate identifier is refused naming the landlord. */
+export async function recordLandlord(principal: Principal, input: LandlordInput): Promise<Landlord> {
+  const transition = createLandlord(
+    input,
+    mintId(landlordIdPrefix),
+    workspaceOf(principal).today,
+    new Date().toISOString(),
+  );
+  return landlordRepository(principal).create({
+    transition,
+    identityHash: await identityHashOf(principal, transition.landlord),
+    actor: actorOf(principal),
+  });
+}
+
+/** A landlord of this tenant (landlords belong to the township, not to a grid), else 404. */
+export async function landlordOf(principal: Principal, landlordId: string | undefined) {
+  if (!landlordId || !idPattern.test(landlordId)) throw new NotFound('landlord');
+  const landlord = await landlordRepository(principal).get(landlordId);
+  if (!landlord) throw new NotFound('landlord');
+  return landlord;
+}
+
+/** Change a landlord's details under optimistic concurrency (If-Match → 412), like a house. */
+export async function changeLandlord(request: {
+  principal: Principal;
+  landlordId: string | undefined;
+  expectedVersion: number | undefined;
+  changes: LandlordChanges;
+}): Promise<Landlord> {
+  const { principal, landlordId, expectedVersion: expected, changes } = request;
+  for (let attempt = 0; ; attempt++) {
+    const current = await landlordOf(principal, landlordId);
+    if (expected !== undefined && current.version !== expected) throw new PreconditionFailed(current.version);
+    try {
+      const { identityHash, ...landlord } = current;
+      return await landlordRepository(principal).apply({
+        transition: updateLandlord(landlord as Landlord, changes, new Date().toISOString()),
+        fromVersion: current.version,
+        identityHash,
+        actor: actorOf(principal),
+      });
+    } catch (error) {
+      if (error instanceof LandlordRuleError && error.code === 'nothing-to-change') {
+        const { identityHash: _hash, ...landlord } = current;
+        return landlord as Landlord;
+      }
+      if (error instanceof StaleLandlordError && error.current !== undefined) {
+        if (expected !== undefined && error.current.version !== expected) {
+          throw new PreconditionFailed(error.current.version);
+        }
+        if (attempt < 3) continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * A page of the township's landlords, oldest first; with `q`, only those whose name starts with
+ * it (names are not in any index: a page is filtered after it is read, and may hold fewer than
+ * `limit` — follow `nextCursor`).
+ */
+export async function listLandlords(
+  principal: Principal,
+  query: { q?: string; limit: number; cursor?: string },
+): Promise<{ landlords: Landlord[]; nextCursor: string | null }> {
+  const secret = await deploymentSecret();
+  const q = `landlords:${query.q ?? ''}`;
+  const afterSk = query.cursor
+    ? decodeCursor<string>(secret, principal.tenantId, q, query.cursor)
+    : undefined;
+  const page = await landlordRepository(principal).page({
+    limit: query.limit,
+    ...(afterSk !== undefined ? { afterSk } : {}),
+  });
+  const prefix = query.q?.toLocaleLowerCase();
+  return {
+    landlords: prefix
+      ? page.landlords.filter((l) => l.name.toLocaleLowerCase().startsWith(prefix))
+      : page.landlords,
+    nextCursor: page.more && page.lastSk ? encodeCursor(secret, principal.tenantId, q, page.lastSk) : null,
+  };
+}
