@@ -35,6 +35,7 @@ describe('registering an arrival', () => {
       lastVerifiedOn: null,
       departedOn: null,
       departureReason: null,
+      houseId: null,
     });
     expect(res.headers.get('etag')).toBe('"1"');
     expect(Object.keys(res.body)).toEqual([
@@ -47,6 +48,7 @@ describe('registering an arrival', () => {
       'flow',
       'gridId',
       'address',
+      'houseId',
       'arrivedOn',
       'lastVerifiedOn',
       'maritalStatus',
