@@ -1,12 +1,24 @@
 import type { Module } from '../../platform/module.js';
 import { housingCounters } from './counters.js';
+import {
+  letterEntities,
+  letterIdPrefixes,
+  letterIndexProjections,
+  letterKeyPrefixes,
+} from './letters/index.js';
 import { housingRoutes } from './routes.js';
-import { houseIdPrefix, housingEventIdPrefix, landlordIdPrefix, letterIdPrefix } from './rules/house.js';
+import { houseIdPrefix, housingEventIdPrefix, landlordIdPrefix } from './rules/house.js';
+
+/** Both parts' attributes of one index, each once. */
+const merged = (...lists: readonly (readonly string[] | undefined)[]) => [
+  ...new Set(lists.flatMap((l) => l ?? [])),
+];
 
 /**
  * The housing module (docs/housing.md): rental houses, landlords, letters, occupancy and bans.
- * This manifest names everything the module stores, the letters' records included (their routes
- * and job come with shared/modules/housing/letters/).
+ * This manifest names everything the module stores, the letters' records included (from
+ * letters/index.ts). The letters' routes and job are not wired in yet (their route table
+ * entries, roles and budgets come with that change).
  */
 export const housingModule: Module = {
   name: 'housing',
@@ -21,27 +33,26 @@ export const housingModule: Module = {
   indexProjections: {
     // exactly what the housing counters read (counters.ts): ids, statuses, kinds and dates —
     // never a name, an ID number, a credit code or a phone
-    byGrid: [
-      'entity',
-      'gridId',
-      'houseId',
-      'status',
-      'maxOccupants',
-      'action',
-      'registeredOn',
-      'bannedOn',
-      'closedOn',
-      'kind',
-      'signedOn',
-      'validFrom',
-      'validUntil',
-    ],
+    byGrid: merged(
+      [
+        'entity',
+        'gridId',
+        'houseId',
+        'status',
+        'maxOccupants',
+        'action',
+        'registeredOn',
+        'bannedOn',
+        'closedOn',
+      ],
+      letterIndexProjections.byGrid,
+    ),
     // what the house lists filter on (status, the key's grids, a landlord)
-    byTenant: ['gridId', 'status', 'landlordId'],
+    byTenant: merged(['gridId', 'status', 'landlordId'], letterIndexProjections.byTenant),
     // a landlord's houses (the key's grids, status); a house's occupants (active only)
-    byParent: ['gridId', 'status'],
+    byParent: merged(['gridId', 'status'], letterIndexProjections.byParent),
     // the lapsed-letter worklist filters on the key's grids
-    due: ['gridId'],
+    due: merged(['gridId'], letterIndexProjections.due),
   },
   entities: [
     'house',
@@ -50,8 +61,7 @@ export const housingModule: Module = {
     'landlord-event',
     'plaque-guard',
     'landlord-guard',
-    'letter',
-    'letter-event',
+    ...letterEntities,
   ],
   keyPrefixes: [
     'HOUSE',
@@ -61,10 +71,7 @@ export const housingModule: Module = {
     'HOUSES',
     'LANDLORDS',
     'HOUSES-LAPSED',
-    'LETTER',
-    'LETTERS',
-    'LETTERS-EXPIRING',
-    'LETTERS-LAPSING',
+    ...letterKeyPrefixes,
   ],
-  idPrefixes: [houseIdPrefix, landlordIdPrefix, housingEventIdPrefix, letterIdPrefix],
+  idPrefixes: [houseIdPrefix, landlordIdPrefix, housingEventIdPrefix, ...letterIdPrefixes],
 };

@@ -125,8 +125,9 @@ export const houseActions = [
   'reopened',
   'inspected',
   'updated',
-  // written by the letters job (shared/modules/housing/letters/)
+  // written by the letters part (shared/modules/housing/letters/)
   'security-letter-lapsed',
+  'security-letter-renewed',
 ] as const;
 export type HouseAction = (typeof houseActions)[number];
 
@@ -433,8 +434,7 @@ export function updateHouse(h: House, changes: HouseChanges, now: string): House
   return t;
 }
 
-/** Id prefixes this module mints: houses, landlords, their history events, letters. */
+/** Id prefixes this part of the module mints: houses, landlords, their history events. */
 export const houseIdPrefix = 'h';
 export const landlordIdPrefix = 'l';
 export const housingEventIdPrefix = 'he';
-export const letterIdPrefix = 'lt';
