@@ -6,7 +6,7 @@ import { useSession } from '../../core/session';
 import type { Page as ListPage, Person } from '../../core/types';
 import { Button } from '../../ui/form';
 import { LoadError, Loading, Pager, useAsync, usePager } from '../../ui/page';
-import { addressPart, formatAddress, houseLabel, labelOf } from './format';
+import { addressPart, houseLabel, labelOf } from './format';
 import {
   BanForm,
   CloseForm,
@@ -190,7 +190,6 @@ function Details({ house: h }: { house: House }) {
   const rows: { field: string; label: string; value: preact.ComponentChildren; mono?: boolean }[] = [
     { field: 'plaque', label: t('plaque'), value: h.plaque, mono: true },
     { field: 'grid', label: t('grid'), value: grid },
-    { field: 'address', label: t('address'), value: formatAddress(t, a) },
     { field: 'estate', label: t('addr.estate'), value: a.estate || '—' },
     ...(['building', 'unit', 'floor', 'room', 'door'] as const).map((p) => ({
       field: p,

@@ -175,10 +175,10 @@ export function OccupantsTable({ people, caption }: { people: Person[]; caption:
         <thead>
           <tr>
             <th scope="col">{t('col.name')}</th>
-            <th scope="col">{t('col.idNumber')}</th>
-            <th scope="col">{t('col.phone')}</th>
-            <th scope="col">{t('col.arrivedOn')}</th>
             {mayAct ? <th scope="col">{t('col.actions')}</th> : null}
+            <th scope="col">{t('col.phone')}</th>
+            <th scope="col">{t('col.idNumber')}</th>
+            <th scope="col">{t('col.arrivedOn')}</th>
           </tr>
         </thead>
         <tbody>
@@ -187,9 +187,6 @@ export function OccupantsTable({ people, caption }: { people: Person[]; caption:
               <th scope="row">
                 <Link href={`/people/${p.personId}`}>{p.name}</Link>
               </th>
-              <td class="mono">{p.idNumber}</td>
-              <td class="mono">{p.phone ?? '—'}</td>
-              <td>{f.date(p.arrivedOn)}</td>
               {mayAct ? (
                 <td>
                   <Link
@@ -201,6 +198,9 @@ export function OccupantsTable({ people, caption }: { people: Person[]; caption:
                   </Link>
                 </td>
               ) : null}
+              <td class="mono">{p.phone ?? '—'}</td>
+              <td class="mono">{p.idNumber}</td>
+              <td>{f.date(p.arrivedOn)}</td>
             </tr>
           ))}
         </tbody>
