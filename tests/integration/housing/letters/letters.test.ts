@@ -4,6 +4,7 @@ import { housingIndexKeys, housingKeys, letterShardOf } from '../../../../shared
 import { letterRoutes as routes } from '../../../../shared/modules/housing/letters/index.js';
 import { letterRepository } from '../../../../shared/modules/housing/letters/repository/index.js';
 import { signLetter } from '../../../../shared/modules/housing/letters/use-cases/sign.js';
+import { forgetHousingSettings } from '../../../../shared/modules/housing/use-cases/settings.js';
 import { tenantRepository } from '../../../../shared/modules/tenants/repository.js';
 import type { Principal } from '../../../../shared/platform/access/principal.js';
 import { addDays } from '../../../../shared/platform/dates.js';
@@ -184,6 +185,7 @@ describe('recording a letter (POST /v1/letters)', () => {
     expect((unknownKind.body.errors as { path: string }[])[0]?.path).toBe('kind');
     // The setting may not exist in TenantSettings yet: stored on the tenant, it is read from there.
     await tenantRepository(w.principal).updateSettings({ extraLetterKinds: ['rent-pledge'] } as never);
+    forgetHousingSettings(); // (read with the tenant, cached for 30 s per instance)
     expect((await post(w.principal, w.body({ houseId, landlordId, kind: 'rent-pledge' }))).status).toBe(201);
     expect(
       (await post(other.principal, w.body({ houseId: await other.house(), kind: 'rent-pledge' }))).status,

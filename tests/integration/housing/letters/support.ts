@@ -17,6 +17,7 @@ import {
   letterProblem,
 } from '../../../../shared/modules/housing/letters/index.js';
 import type { LetterBody } from '../../../../shared/modules/housing/letters/schemas.js';
+import { houseFromItem, houseItem } from '../../../../shared/modules/housing/repository/items.js';
 import { type Principal, toAuthorizerContext } from '../../../../shared/platform/access/principal.js';
 import { addDays } from '../../../../shared/platform/dates.js';
 import { httpHandler } from '../../../../shared/platform/http/handler.js';
@@ -71,24 +72,25 @@ export async function letterWorld(prefix: string, gridCount = 2, tables?: TestTa
     t: TenantContext = w.principal,
   ): Promise<string> {
     const houseId = mintId('h');
-    await db.send(
-      new PutCommand({
-        TableName: registryTableName(),
-        Item: {
-          ...housingKeys.house(t, houseId),
-          entity: 'house',
-          tenantId: t.tenantId,
-          houseId,
-          gridId: over.gridId ?? w.grids[0],
-          status: over.status ?? 'registered',
-          address: { estate: 'Xinhua' },
-          version: 1,
-          createdAt: new Date().toISOString(),
-          updatedAt: new Date().toISOString(),
-          ...(over.securityLetterLapsedOn ? { securityLetterLapsedOn: over.securityLetterLapsedOn } : {}),
-        },
-      }),
-    );
+    const now = new Date().toISOString();
+    // a house exactly as the houses' repository stores it (houseItem: index attributes and all)
+    const house = houseFromItem({
+      houseId,
+      gridId: over.gridId ?? w.grids[0],
+      address: { estate: 'Xinhua' },
+      plaque: `P-${houseId}`,
+      houseType: 'suite',
+      use: 'dwelling',
+      lettingMode: 'whole',
+      managementClass: 'B',
+      status: over.status ?? 'registered',
+      registeredOn: w.today,
+      securityLetterLapsedOn: over.securityLetterLapsedOn ?? null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await db.send(new PutCommand({ TableName: registryTableName(), Item: houseItem(t, house) }));
     return houseId;
   }
 

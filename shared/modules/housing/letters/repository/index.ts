@@ -10,7 +10,7 @@ export {
   UnknownPartyError,
 } from './errors.js';
 export type { HouseFacts } from './items.js';
-export { houseEventItem, letterEventItem, letterFromItem, letterItem } from './items.js';
+export { houseMarkEventItem, letterEventItem, letterFromItem, letterItem } from './items.js';
 export type { LetterFilter, LetterHistoryEntry, LetterPage } from './reads.js';
 export type { HouseMark } from './writes.js';
 

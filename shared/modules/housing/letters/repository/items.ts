@@ -2,11 +2,13 @@ import type { Actor } from '../../../../platform/access/principal.js';
 import { mintId } from '../../../../platform/ids.js';
 import type { TenantContext } from '../../../../platform/table/tenant-context.js';
 import { housingIndexKeys, housingKeys, letterShardOf } from '../../keys.js';
+import { houseEventItem, houseFromItem } from '../../repository/items.js';
+import type { House } from '../../rules/house.js';
 import { type Letter, type LetterTransition, letterEventIdPrefix, letterFields } from '../rules/letter.js';
 
 /**
- * How a letter and its events are stored: THE place that shapes these items (and the house
- * events the letters module writes). Other engineers' counters read exactly these attributes.
+ * How a letter and its events are stored: THE place that shapes these items. Other engineers'
+ * counters read exactly these attributes. (House events are shaped by the houses' items.ts.)
  */
 
 /** Attributes of the stored letter that hold its fields. */
@@ -73,63 +75,52 @@ export function letterEventItem(
   };
 }
 
-export type HouseEventAction = 'security-letter-renewed' | 'security-letter-lapsed';
-
 /**
- * A house event written by the letters module (the house's security letter lapsed, or was
- * renewed). Built here with exactly the attributes of a house event — pk = the house's
- * partition, sk = EVENT#<at>#<eventId>, entity 'house-event', houseId, gridId, at, action,
- * actor, changedFields, version — because shared/modules/housing/repository/items.ts (the
- * houses engineer's `houseEventItem`) did not exist yet when this was written.
+ * What the letters module reads of a house (one GetItem): the facts its checks use, and the
+ * whole house, from which the house events it writes are built (`houseEventItem` of
+ * shared/modules/housing/repository/items.ts, the one place shaping house events).
  */
-export function houseEventItem(
-  t: TenantContext,
-  event: {
-    houseId: string;
-    gridId: string;
-    at: string;
-    action: HouseEventAction;
-    actor: Actor;
-    changedFields: string[];
-    version: number;
-  },
-): Record<string, unknown> {
-  return {
-    ...housingKeys.event(housingKeys.housePartition(t, event.houseId), event.at, mintId(letterEventIdPrefix)),
-    entity: 'house-event',
-    houseId: event.houseId,
-    gridId: event.gridId,
-    at: event.at,
-    action: event.action,
-    actor: event.actor,
-    changedFields: event.changedFields,
-    version: event.version,
-  };
-}
-
-/** What the letters module reads of a house (one GetItem, these attributes only). */
 export interface HouseFacts {
   houseId: string;
   gridId: string;
   status: string;
   version: number;
   securityLetterLapsedOn: string | null;
+  house: House;
 }
 
-export const houseFactAttributes = [
-  'houseId',
-  'gridId',
-  'status',
-  'version',
-  'securityLetterLapsedOn',
-] as const;
-
 export function houseFactsFromItem(item: Record<string, unknown>): HouseFacts {
+  const house = houseFromItem(item);
   return {
-    houseId: item.houseId as string,
-    gridId: item.gridId as string,
-    status: item.status as string,
-    version: Number(item.version ?? 0),
-    securityLetterLapsedOn: (item.securityLetterLapsedOn as string | null | undefined) ?? null,
+    houseId: house.houseId,
+    gridId: house.gridId,
+    status: house.status,
+    version: Number(house.version ?? 0),
+    securityLetterLapsedOn: house.securityLetterLapsedOn ?? null,
+    house,
   };
+}
+
+/**
+ * The house event of a mark the letters write (`security-letter-lapsed` / `-renewed`): the
+ * house as it is after the mark (version + 1, updated now), built by the houses' own
+ * `houseEventItem`.
+ */
+export function houseMarkEventItem(
+  t: TenantContext,
+  mark: {
+    facts: HouseFacts;
+    action: 'security-letter-lapsed' | 'security-letter-renewed';
+    lapsedOn: string | null;
+    actor: Actor;
+    at: string;
+  },
+): Record<string, unknown> {
+  const { facts, action, lapsedOn, actor, at } = mark;
+  return houseEventItem(t, {
+    house: { ...facts.house, securityLetterLapsedOn: lapsedOn, version: facts.version + 1, updatedAt: at },
+    action,
+    actor,
+    changedFields: ['securityLetterLapsedOn'],
+  });
 }

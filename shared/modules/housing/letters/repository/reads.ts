@@ -6,7 +6,7 @@ import { batchGet, queryAll, queryPages } from '../../../../platform/table/query
 import type { ItemKey, TenantContext } from '../../../../platform/table/tenant-context.js';
 import { housingIndexKeys, housingKeys, letterShardCount } from '../../keys.js';
 import type { Letter, LetterStatus } from '../rules/letter.js';
-import { type HouseFacts, houseFactAttributes, houseFactsFromItem, letterFromItem } from './items.js';
+import { type HouseFacts, houseFactsFromItem, letterFromItem } from './items.js';
 
 export interface LetterHistoryEntry {
   at: string;
@@ -131,16 +131,10 @@ export function letterReads(t: TenantContext) {
       return out.Item ? letterFromItem(out.Item) : undefined;
     },
 
-    /** The facts of one house a letter needs (one GetItem of a few attributes). */
+    /** The house a letter names (one GetItem): its grid, status, version and lapse mark. */
     async house(houseId: string): Promise<HouseFacts | undefined> {
       const out = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: housingKeys.house(t, houseId),
-          ConsistentRead: true,
-          ProjectionExpression: houseFactAttributes.map((_, i) => `#a${i}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(houseFactAttributes.map((a, i) => [`#a${i}`, a])),
-        }),
+        new GetCommand({ TableName: table, Key: housingKeys.house(t, houseId), ConsistentRead: true }),
       );
       return out.Item?.houseId ? houseFactsFromItem(out.Item) : undefined;
     },

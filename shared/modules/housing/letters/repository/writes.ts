@@ -17,8 +17,8 @@ import {
 } from './errors.js';
 import {
   type HouseFacts,
-  houseEventItem,
   houseFactsFromItem,
+  houseMarkEventItem,
   letterEventItem,
   letterFromItem,
   letterItem,
@@ -86,7 +86,6 @@ export function letterWrites(t: TenantContext) {
       ];
     }
     const { house, mark } = houseMark;
-    const version = house.version + 1;
     const update =
       mark.kind === 'lapsed'
         ? {
@@ -135,14 +134,12 @@ export function letterWrites(t: TenantContext) {
       {
         Put: {
           TableName: table,
-          Item: houseEventItem(t, {
-            houseId: house.houseId,
-            gridId: house.gridId,
-            at: now,
+          Item: houseMarkEventItem(t, {
+            facts: house,
             action: mark.kind === 'lapsed' ? 'security-letter-lapsed' : 'security-letter-renewed',
+            lapsedOn: mark.kind === 'lapsed' ? mark.on : null,
             actor,
-            changedFields: ['securityLetterLapsedOn'],
-            version,
+            at: now,
           }),
         },
       },
