@@ -250,19 +250,9 @@ const housingCards: {
   { key: 'housesLet' },
   { key: 'housesVacant' },
   { key: 'occupancyRate', rate: true },
-  {
-    key: 'housesBanned',
-    href: '/houses/banned-occupied',
-    requires: 'GET /v1/houses/banned-occupied',
-    warn: true,
-  },
+  { key: 'housesBanned', href: '/houses?status=banned', requires: 'GET /v1/houses', warn: true },
   { key: 'housesOverOccupied', warn: true },
-  {
-    key: 'housesWithoutValidSecurityLetter',
-    href: '/houses/lapsed-letters',
-    requires: 'GET /v1/houses/lapsed-letters',
-    warn: true,
-  },
+  { key: 'housesWithoutValidSecurityLetter', warn: true },
   { key: 'lettersValid' },
 ];
 

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { parseCreditCode } from '../../../../shared/modules/housing/rules/landlord';
 import { todayIn } from '../../../../shared/platform/dates';
 import { ApiError, api, idempotencyKeys } from '../../core/api';
 import { useFormat, useT } from '../../core/i18n';
@@ -227,8 +228,22 @@ export function LandlordPage({ landlordId }: { landlordId: string }) {
   );
 }
 
-/** GB 32100-2015 characters: digits and capital letters without I, O, Z, S, V. */
-const creditCodeShape = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+/**
+ * The credit code checked with the API's own rule (shared/modules/housing/rules/landlord.ts,
+ * bundled): a wrong character shows at once, a wrong check character once all 18 are typed.
+ */
+function creditCodeProblem(
+  input: string,
+  submitted: boolean,
+): 'creditCodeShape' | 'creditCodeChecksum' | undefined {
+  const code = input.trim().toUpperCase();
+  if (code === '') return undefined;
+  if (/[^0-9A-HJ-NPQRTUWXY]/.test(code)) return 'creditCodeShape';
+  if (code.length < 18 && !submitted) return undefined;
+  const parsed = parseCreditCode(code);
+  if (parsed.ok) return undefined;
+  return /check character/.test(parsed.message) ? 'creditCodeChecksum' : 'creditCodeShape';
+}
 
 const landlordFields = [
   'kind',
@@ -270,6 +285,7 @@ export function NewLandlordPage() {
     setOwn((e) => ({ ...e, [name]: undefined }));
   };
   const err = (name: LandlordField) => fieldError(name, own, error);
+  const codeProblem = creditCodeProblem(v.creditCode, submitted);
   const duplicate =
     error instanceof ApiError && error.status === 409
       ? (error.problem as { landlordId?: string }).landlordId
@@ -293,7 +309,8 @@ export function NewLandlordPage() {
             : ['name', 'creditCode', 'legalRepresentative', 'phone', 'address'];
           for (const f of required) if (!v[f].trim()) errors[f] = tc('required');
           const code = v.creditCode.trim().toUpperCase();
-          if (!individual && code && !creditCodeShape.test(code)) errors.creditCode = t('creditCodeShape');
+          const codeProblem = creditCodeProblem(code, true);
+          if (!individual && codeProblem) errors.creditCode = t(codeProblem);
           setOwn(errors);
           const idBad = individual && check.state !== 'valid';
           const firstBad = idBad ? 'idNumber' : landlordFields.find((f) => errors[f]);
@@ -375,7 +392,7 @@ export function NewLandlordPage() {
               label={t('creditCode')}
               value={v.creditCode}
               onValue={set('creditCode')}
-              error={err('creditCode')}
+              error={codeProblem ? t(codeProblem) : err('creditCode')}
               hint={t('creditCodeHint')}
               required
               class="mono"

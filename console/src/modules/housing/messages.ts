@@ -258,7 +258,10 @@ export const housingMessages = defineMessages({
     orgName: 'Name of the organisation',
     creditCode: 'Unified social credit code',
     creditCodeHint: '18 characters: digits and capital letters.',
-    creditCodeShape: 'A unified social credit code is 18 digits or capital letters (not I, O, Z, S or V).',
+    creditCodeShape:
+      'A unified social credit code is 18 digits or capital letters (not I, O, S, V or Z), the 3rd to 8th digits.',
+    creditCodeChecksum:
+      'The check character (the last one) does not match: a character was probably mistyped.',
     legalRepresentative: 'Legal representative',
     phone: 'Phone',
     landlordAddress: 'Address',
@@ -578,7 +581,8 @@ export const housingMessages = defineMessages({
     orgName: '单位名称',
     creditCode: '统一社会信用代码',
     creditCodeHint: '18 位，由数字和大写字母组成。',
-    creditCodeShape: '统一社会信用代码为 18 位数字或大写字母（不含 I、O、Z、S、V）。',
+    creditCodeShape: '统一社会信用代码为 18 位数字或大写字母（不含 I、O、S、V、Z），第 3–8 位为数字。',
+    creditCodeChecksum: '校验码（最后一位）不符：可能有字符输错了。',
     legalRepresentative: '法定代表人',
     phone: '电话',
     landlordAddress: '住址',
