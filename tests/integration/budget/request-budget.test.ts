@@ -1,8 +1,12 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpHost } from '../../../infra/local/http-host.js';
 import { findRoute, routes } from '../../../shared/app/index.js';
-import { dynamoClient, registryTableName } from '../../../shared/platform/table/client.js';
+import { houseGaugeRef } from '../../../shared/modules/housing/counters.js';
+import { housingIndexKeys, housingKeys } from '../../../shared/modules/housing/keys.js';
+import { counterRepository } from '../../../shared/modules/statistics/repository/counters.js';
+import { documentClient, dynamoClient, registryTableName } from '../../../shared/platform/table/client.js';
 import { idNumberFor } from '../../support/people.js';
 import { createTestTables } from '../support/dynamo.js';
 import { countDynamoRequests, overBudget } from './counting.js';
@@ -61,6 +65,57 @@ const arrival = (over: Record<string, unknown> = {}) => ({
 });
 const register = async () => (await call('POST', '/v1/people', { key: admin, body: arrival() })).body;
 
+let landlordId: string;
+let plaques = 0;
+const houseBody = (over: Record<string, unknown> = {}) => ({
+  gridId: grid,
+  status: 'registered',
+  address: { estate: 'Budget Estate', building: '1' },
+  plaque: `BUDGET-${process.pid}-${plaques++}`,
+  houseType: 'suite',
+  use: 'dwelling',
+  lettingMode: 'whole',
+  managementClass: 'B',
+  landlordId,
+  registeredOn: '2026-01-05',
+  maxOccupants: 3,
+  ...over,
+});
+const newHouse = async (over: Record<string, unknown> = {}): Promise<string> => {
+  const answer = await call('POST', '/v1/houses', { key: admin, body: houseBody(over) });
+  if (answer.status !== 201) throw new Error(JSON.stringify(answer.body));
+  return answer.body.houseId as string;
+};
+const houseIn = async (path: string, body: unknown) => {
+  const houseId = await newHouse();
+  const answer = await call('POST', `/v1/houses/${houseId}/${path}`, { key: admin, body });
+  if (answer.status !== 200) throw new Error(JSON.stringify(answer.body));
+  return houseId;
+};
+let landlordSerial = 0;
+const landlordBody = () => ({
+  kind: 'individual',
+  name: 'Budget Landlord',
+  idNumber: idNumberFor('male', `1970-02-${String((landlordSerial++ % 28) + 1).padStart(2, '0')}`),
+  phone: '13800000000',
+  address: 'Landlord Street 1',
+});
+
+/** What a house scenario needs before each call (not counted): a house in the right state. */
+const housePreparation: Record<string, () => Promise<string>> = {
+  'GET /v1/houses/{houseId}': () => newHouse(),
+  'PATCH /v1/houses/{houseId}': () => newHouse(),
+  'POST /v1/houses/{houseId}/registration': () => newHouse({ status: 'discovered', landlordId: null, registeredOn: undefined }),
+  'POST /v1/houses/{houseId}/ban': () => newHouse(),
+  'POST /v1/houses/{houseId}/lift': () =>
+    houseIn('ban', { reason: 'illegal rental', basis: 'rule 7', bannedOn: '2026-02-01' }),
+  'POST /v1/houses/{houseId}/closure': () => newHouse(),
+  'POST /v1/houses/{houseId}/reopening': () =>
+    houseIn('closure', { reason: 'letting-stopped', closedOn: '2026-02-01' }),
+  'POST /v1/houses/{houseId}/inspections': () => newHouse(),
+  'GET /v1/houses/{houseId}/history': () => newHouse(),
+};
+
 /** A representative successful call of each route (keyed by route key), and its expected status. */
 const scenarios: Record<string, () => Promise<Answer>> = {
   'GET /v1/health': () => call('GET', '/v1/health'),
@@ -109,10 +164,61 @@ const scenarios: Record<string, () => Promise<Answer>> = {
     call('GET', `/v1/stats/monthly?from=2025-01&to=2026-12&gridId=${grid}`, { key: admin }),
   'GET /v1/grids/{gridId}/stats': () => call('GET', `/v1/grids/${grid}/stats`, { key: admin }),
   'GET /v1/reconciliations': () => call('GET', '/v1/reconciliations', { key: admin }),
+  // housing: houses and landlords
+  'POST /v1/houses': () => call('POST', '/v1/houses', { key: admin, body: houseBody() }),
+  'POST /v1/houses/batch': () =>
+    call('POST', '/v1/houses/batch', { key: admin, body: { items: [houseBody()] } }),
+  'GET /v1/houses': () => call('GET', `/v1/houses?gridId=${grid}&limit=5`, { key: admin }),
+  'GET /v1/houses/banned-occupied': () => call('GET', '/v1/houses/banned-occupied?limit=5', { key: admin }),
+  'GET /v1/houses/lapsed-letters': () => call('GET', '/v1/houses/lapsed-letters?limit=5', { key: admin }),
+  'GET /v1/houses/{houseId}': () => call('GET', `/v1/houses/${ready.house()}`, { key: admin }),
+  'PATCH /v1/houses/{houseId}': () =>
+    call('PATCH', `/v1/houses/${ready.house()}`, { key: admin, body: { maxOccupants: 5 } }),
+  'POST /v1/houses/{houseId}/registration': () =>
+    call('POST', `/v1/houses/${ready.house()}/registration`, { key: admin, body: { landlordId } }),
+  'POST /v1/houses/{houseId}/ban': () =>
+    call('POST', `/v1/houses/${ready.house()}/ban`, {
+      key: admin,
+      body: { reason: 'illegal rental', basis: 'rule 7', bannedOn: '2026-02-01' },
+    }),
+  'POST /v1/houses/{houseId}/lift': () =>
+    call('POST', `/v1/houses/${ready.house()}/lift`, { key: admin, body: { liftedOn: '2026-02-02' } }),
+  'POST /v1/houses/{houseId}/closure': () =>
+    call('POST', `/v1/houses/${ready.house()}/closure`, {
+      key: admin,
+      body: { reason: 'letting-stopped', closedOn: '2026-02-01' },
+    }),
+  'POST /v1/houses/{houseId}/reopening': () =>
+    call('POST', `/v1/houses/${ready.house()}/reopening`, {
+      key: admin,
+      body: { registeredOn: '2026-02-02' },
+    }),
+  'POST /v1/houses/{houseId}/inspections': () =>
+    call('POST', `/v1/houses/${ready.house()}/inspections`, {
+      key: admin,
+      body: { inspectedOn: '2026-02-01', findings: 'fire exits clear' },
+    }),
+  'GET /v1/houses/{houseId}/history': () =>
+    call('GET', `/v1/houses/${ready.house()}/history`, { key: admin }),
+  'POST /v1/landlords': () => call('POST', '/v1/landlords', { key: admin, body: landlordBody() }),
+  'GET /v1/landlords': () => call('GET', '/v1/landlords?limit=5', { key: admin }),
+  'GET /v1/landlords/{landlordId}': () => call('GET', `/v1/landlords/${landlordId}`, { key: admin }),
+  'PATCH /v1/landlords/{landlordId}': () =>
+    call('PATCH', `/v1/landlords/${landlordId}`, { key: admin, body: { address: `Street ${plaques++}` } }),
+  'GET /v1/landlords/{landlordId}/houses': () =>
+    call('GET', `/v1/landlords/${landlordId}/houses?limit=5`, { key: admin }),
+  'GET /v1/landlords/{landlordId}/history': () =>
+    call('GET', `/v1/landlords/${landlordId}/history`, { key: admin }),
 };
 
 /** Setup that a scenario needs but must not count (a fresh person, registered beforehand). */
 const ready = {
+  houses: [] as string[],
+  house(): string {
+    const id = ready.houses.shift();
+    if (!id) throw new Error('scenario needs a house: housePreparation makes one');
+    return id;
+  },
   pending: [] as string[],
   async person(): Promise<string> {
     const id = ready.pending.shift();
@@ -126,8 +232,11 @@ async function measure(routeKey: string): Promise<{ answer: Answer; commands: st
   const scenario = scenarios[routeKey];
   if (!scenario) throw new Error(`no budget scenario for ${routeKey}`);
   if (routeKey.includes('{personId}')) ready.pending.push((await register()).personId as string);
+  const prepareHouse = housePreparation[routeKey];
+  if (prepareHouse) ready.houses.push(await prepareHouse());
   await scenario(); // warm: the first call may fill the authorizer cache or reserve a card block
   if (routeKey.includes('{personId}')) ready.pending.push((await register()).personId as string);
+  if (prepareHouse) ready.houses.push(await prepareHouse());
   if (routeKey.startsWith('DELETE /v1/api-keys/') || routeKey.startsWith('POST /v1/api-keys/{keyId}')) {
     spareKeyId = (await call('POST', '/v1/api-keys', { key: admin, body: { name: 's', role: 'viewer' } }))
       .body.keyId as string;
@@ -153,6 +262,30 @@ beforeAll(async () => {
     .gridId as string;
   spareKeyId = (await call('POST', '/v1/api-keys', { key: admin, body: { name: 's', role: 'viewer' } })).body
     .keyId as string;
+  // housing: a landlord with houses; a banned house people live in (per the counters, written
+  // here as the stream would); a house whose security letter lapsed (as the letters job marks it)
+  landlordId = (await call('POST', '/v1/landlords', { key: admin, body: landlordBody() })).body
+    .landlordId as string;
+  for (let i = 0; i < 3; i++) await newHouse();
+  const banned = await houseIn('ban', { reason: 'illegal rental', basis: 'rule 7', bannedOn: '2026-02-01' });
+  await counterRepository({ tenantId }).repair(
+    houseGaugeRef(grid, banned),
+    new Map([[`occ|${banned}`, 2]]),
+    undefined,
+  );
+  const lapsed = await newHouse();
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: registryTableName(),
+      Key: housingKeys.house({ tenantId }, lapsed),
+      UpdateExpression: 'SET securityLetterLapsedOn = :on, duePk = :pk, dueSk = :sk',
+      ExpressionAttributeValues: {
+        ':on': '2026-02-01',
+        ':pk': housingIndexKeys.housesLapsed({ tenantId }),
+        ':sk': housingIndexKeys.houseLapsedSk('2026-02-01', lapsed),
+      },
+    }),
+  );
 }, 60_000);
 
 const measured = new Map<string, string[]>();
