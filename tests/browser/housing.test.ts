@@ -8,7 +8,7 @@ import {
   pageTexts,
   screenshotBoth,
 } from './support/checks.js';
-import { addHouse } from './support/housing.js';
+import { addHouse, creditCode } from './support/housing.js';
 import {
   collectPageErrors,
   connectBrowser,
@@ -197,6 +197,43 @@ describe('a clerk', () => {
     journey.landlordIdNumber = idNumber;
     journey.houseId = houseId;
     journey.personId = person.personId;
+    await signOut(page);
+  });
+  it("checks an organisation's credit code as it is typed, and offers the existing landlord for a duplicate", async () => {
+    await signIn(page, clerkKey);
+    await page.goto(consoleUrl('/landlords/new'));
+    await settle(page);
+    await page.locator('input[name="kind"][value="organisation"]').check();
+    await page.locator('#creditCode').fill('91350100I');
+    expect(await page.locator('#creditCode-error').textContent()).toContain('不含 I');
+    const code = creditCode('91350100MA2Y0K7X1');
+    await page.locator('#creditCode').fill(code.slice(0, 17) + (code[17] === '0' ? '1' : '0'));
+    expect(await page.locator('#creditCode-error').textContent()).toContain('校验码');
+    await page.locator('#creditCode').fill(code.toLowerCase());
+    expect(await page.locator('#creditCode-error').count()).toBe(0);
+    await page.locator('#name').fill('Riverside Property Co.');
+    await page.locator('#legalRepresentative').fill('Lin Hua');
+    await page.locator('#phone').fill('0591-88001234');
+    await page.locator('#address').fill('Riverside Road 1');
+    await page.locator('form[data-form="new-landlord"] button[type="submit"]').click();
+    await page.waitForURL((u) => /^\/landlords\/l_/.test(u.pathname));
+    const existing = landlordIdIn(page.url())!;
+    await settle(page);
+    expect(await page.locator('[data-field="creditCode"]').textContent()).toBe(code);
+
+    // The same code again: 409, with a link to the landlord already recorded.
+    await page.goto(consoleUrl('/landlords/new'));
+    await settle(page);
+    await page.locator('input[name="kind"][value="organisation"]').check();
+    await page.locator('#creditCode').fill(code);
+    await page.locator('#name').fill('Riverside Property Company');
+    await page.locator('#legalRepresentative').fill('Lin Hua');
+    await page.locator('#phone').fill('0591-88001234');
+    await page.locator('#address').fill('Riverside Road 1');
+    await page.locator('form[data-form="new-landlord"] button[type="submit"]').click();
+    await page.locator(`a[href="/landlords/${existing}"]`).waitFor();
+    expect(await page.locator('#name').inputValue()).toBe('Riverside Property Company');
+    await assertNoSeriousA11yViolations(page, 'landlord: duplicate');
     await signOut(page);
   });
 });
