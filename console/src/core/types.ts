@@ -51,6 +51,8 @@ export interface Person {
   birthDate: string;
   flow: Flow;
   gridId: string;
+  /** The house the person lives in (docs/housing.md, "Occupancy"), if named. */
+  houseId: string | null;
   address: string;
   arrivedOn: string;
   lastVerifiedOn: string | null;

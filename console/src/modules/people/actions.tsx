@@ -9,6 +9,7 @@ import { departureReasons, maritalStatuses, outcomes, type Person } from '../../
 import { Button, FormAlert, fieldError, RadioGroup, SelectField, TextField } from '../../ui/form';
 import { uiMessages } from '../../ui/messages';
 import { gridLabel, useGrids } from '../grids/use-grids';
+import { HouseSelect } from './house-select';
 import { peopleMessages } from './messages';
 
 export interface ActionProps {
@@ -159,11 +160,12 @@ export function VerifyForm(props: ActionProps) {
   const [outcome, setOutcome] = useState('present');
   const [verifiedOn, setVerifiedOn] = useState(today);
   const [gridId, setGridId] = useState('');
+  const [houseId, setHouseId] = useState('');
   const [address, setAddress] = useState('');
   const [own, setOwn] = useState<Partial<Record<string, string>>>({});
   const [keyFor] = useState(idempotencyKeys);
   const s = useVersionedSubmit(props);
-  const shown = ['verifiedOn', 'outcome', 'gridId', 'address'];
+  const shown = ['verifiedOn', 'outcome', 'gridId', 'houseId', 'address'];
   return (
     <ActionFrame
       title={t('verifyTitle')}
@@ -177,7 +179,9 @@ export function VerifyForm(props: ActionProps) {
         const body = {
           verifiedOn,
           outcome,
-          ...(outcome === 'moved' ? { address: address.trim(), ...(gridId ? { gridId } : {}) } : {}),
+          ...(outcome === 'moved'
+            ? { address: address.trim(), ...(gridId ? { gridId } : {}), ...(houseId ? { houseId } : {}) }
+            : {}),
         };
         const version = props.person.version;
         void s.submit(() =>
@@ -225,6 +229,13 @@ export function VerifyForm(props: ActionProps) {
               .filter((g) => g.gridId !== props.person.gridId)
               .map((g) => ({ value: g.gridId, label: gridLabel(g, g.gridId) }))}
             error={fieldError('gridId', own, s.error)}
+          />
+          <HouseSelect
+            id="verify-houseId"
+            gridId={gridId || props.person.gridId}
+            value={houseId}
+            onValue={setHouseId}
+            error={fieldError('houseId', own, s.error)}
           />
           <TextField
             id="verify-address"
@@ -309,7 +320,15 @@ export function WriteOffForm(props: ActionProps) {
   );
 }
 
-const editable = ['address', 'phone', 'maritalStatus', 'occupation', 'employer', 'gridId'] as const;
+const editable = [
+  'address',
+  'phone',
+  'maritalStatus',
+  'occupation',
+  'employer',
+  'gridId',
+  'houseId',
+] as const;
 type Editable = (typeof editable)[number];
 
 function editableOf(p: Person): Record<Editable, string> {
@@ -320,6 +339,7 @@ function editableOf(p: Person): Record<Editable, string> {
     occupation: p.occupation ?? '',
     employer: p.employer ?? '',
     gridId: p.gridId,
+    houseId: p.houseId ?? '',
   };
 }
 
@@ -362,7 +382,10 @@ export function EditForm(props: ActionProps) {
         for (const f of editable) {
           const v = values[f].trim();
           if (v === base[f]) continue;
-          changes[f] = v === '' && (f === 'phone' || f === 'occupation' || f === 'employer') ? null : v;
+          changes[f] =
+            v === '' && (f === 'phone' || f === 'occupation' || f === 'employer' || f === 'houseId')
+              ? null
+              : v;
         }
         if (Object.keys(changes).length === 0) {
           setUnchanged(true);
@@ -425,6 +448,13 @@ export function EditForm(props: ActionProps) {
         onValue={set('gridId')}
         options={(grids ?? []).map((g) => ({ value: g.gridId, label: gridLabel(g, g.gridId) }))}
         error={fieldError('gridId', own, s.error)}
+      />
+      <HouseSelect
+        id="edit-houseId"
+        gridId={values.gridId}
+        value={values.houseId}
+        onValue={set('houseId')}
+        error={fieldError('houseId', own, s.error)}
       />
       <FormButtons
         busy={s.busy}

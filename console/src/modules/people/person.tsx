@@ -1,6 +1,8 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../../core/api';
 import { useFormat, useT } from '../../core/i18n';
+import { Link } from '../../core/router';
 import { useSession } from '../../core/session';
 import type { HistoryEntry, Person } from '../../core/types';
 import { Button } from '../../ui/form';
@@ -117,7 +119,7 @@ function Details({ person: p }: { person: Person }) {
   const f = useFormat();
   const { byId } = useGrids();
   const masked = p.idNumber.includes('*');
-  const rows: [PeopleKey, string][] = [
+  const rows: [PeopleKey, ComponentChildren][] = [
     ['cardNumber', p.cardNumber],
     ['idNumber', p.idNumber],
     ['sex', t(`sex.${p.sex}`)],
@@ -125,6 +127,7 @@ function Details({ person: p }: { person: Person }) {
     ['flow', t(`flow.${p.flow}`)],
     ['grid', gridLabel(byId.get(p.gridId), p.gridId)],
     ['address', p.address],
+    ['house', p.houseId ? <Link href={`/houses/${p.houseId}`}>{t('openHouse')}</Link> : '—'],
     ['arrivedOn', f.date(p.arrivedOn)],
     ['lastVerifiedOn', f.date(p.lastVerifiedOn)],
     ['maritalStatus', t(`marital.${p.maritalStatus}`)],

@@ -10,6 +10,7 @@ import { Button, FormAlert, fieldError, RadioGroup, SelectField, TextField } fro
 import { Page } from '../../ui/page';
 import { gridLabel, useGrids } from '../grids/use-grids';
 import { setFlash } from './flash';
+import { HouseSelect } from './house-select';
 import { checkIdNumber } from './id-check';
 import { IdNumberField } from './id-field';
 import { peopleMessages } from './messages';
@@ -19,6 +20,7 @@ const fields = [
   'name',
   'flow',
   'gridId',
+  'houseId',
   'address',
   'arrivedOn',
   'maritalStatus',
@@ -50,6 +52,7 @@ export function RegisterPage() {
     name: '',
     flow: 'inflow',
     gridId: '',
+    houseId: '',
     address: '',
     arrivedOn: today,
     maritalStatus: '',
@@ -104,6 +107,7 @@ export function RegisterPage() {
               name: values.name.trim(),
               flow: values.flow,
               gridId: values.gridId,
+              houseId: optional(values.houseId),
               address: values.address.trim(),
               arrivedOn: values.arrivedOn,
               maritalStatus: values.maritalStatus,
@@ -162,6 +166,13 @@ export function RegisterPage() {
           options={(grids ?? []).map((g) => ({ value: g.gridId, label: gridLabel(g, g.gridId) }))}
           error={err('gridId')}
           required
+        />
+        <HouseSelect
+          id="houseId"
+          gridId={values.gridId}
+          value={values.houseId}
+          onValue={set('houseId')}
+          error={err('houseId')}
         />
         <TextField
           id="address"
