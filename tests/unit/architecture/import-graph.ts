@@ -46,18 +46,23 @@ export interface ImportRule {
 
 const awsPackage = /^(@aws-sdk\/|aws-lambda$|aws-cdk-lib|@aws-lambda-powertools\/|@middy\/)/;
 const isManifest = (f: string) => /^shared\/modules\/[^/]+\/index\.ts$/.test(f);
+/**
+ * A module's folder, or a part of a module in a sub-folder of it with the same layout (housing's
+ * `letters/`): `shared/modules/<module>/` or `shared/modules/<module>/<part>/`.
+ */
+const moduleDir = '^shared/modules/[^/]+/(?:(?!rules/|repository/|use-cases/)[^/]+/)?';
+const inModule = (rest: string) => new RegExp(moduleDir + rest);
 const isRules = (f: string) =>
-  /^shared\/modules\/[^/]+\/rules\//.test(f) ||
+  inModule('rules/').test(f) ||
   /^shared\/platform\/(dates|counting|errors|settings|ids)\.ts$/.test(f) ||
   /^shared\/platform\/access\//.test(f);
 const isDataLayer = (f: string) =>
   /^shared\/platform\/table\//.test(f) ||
-  /^shared\/modules\/[^/]+\/(repository|keys)\.ts$/.test(f) ||
-  /^shared\/modules\/[^/]+\/repository\//.test(f);
+  inModule(String.raw`(repository|keys)\.ts$`).test(f) ||
+  inModule('repository/').test(f);
 const isHttpLayer = (f: string) =>
-  /^shared\/platform\/http\//.test(f) ||
-  /^shared\/modules\/[^/]+\/(routes|handlers|errors|schemas)\.ts$/.test(f);
-const isKeyBuilder = (f: string) => /^shared\/modules\/[^/]+\/keys\.ts$/.test(f);
+  /^shared\/platform\/http\//.test(f) || inModule(String.raw`(routes|handlers|errors|schemas)\.ts$`).test(f);
+const isKeyBuilder = (f: string) => inModule(String.raw`keys\.ts$`).test(f);
 
 /** THE import rules of the layout (README, "Layout"). */
 export const importRules: readonly ImportRule[] = [

@@ -22,6 +22,26 @@ describe('import rules', () => {
       ['functions/http/people.ts', { files: ['shared/modules/people/index.ts'], packages: [] }],
       ['shared/modules/people/index.ts', { files: [], packages: [] }],
       ['shared/app/index.ts', { files: ['shared/modules/people/index.ts'], packages: [] }],
+      // a part of a module in a sub-folder (housing's letters/) is held to the same rules
+      [
+        'shared/modules/housing/letters/repository/writes.ts',
+        { files: ['shared/modules/housing/letters/handlers.ts'], packages: [] },
+      ],
+      [
+        'shared/modules/housing/letters/handlers.ts',
+        { files: ['shared/modules/housing/keys.ts'], packages: [] },
+      ],
+      [
+        'shared/modules/housing/letters/rules/letter.ts',
+        { files: [], packages: ['@aws-sdk/client-dynamodb'] },
+      ],
+      ['shared/modules/housing/keys.ts', { files: [], packages: [] }],
+      // a module's own repository/errors.ts is data layer, not the HTTP layer's errors.ts
+      [
+        'shared/modules/people/repository/writes.ts',
+        { files: ['shared/modules/people/repository/errors.ts'], packages: [] },
+      ],
+      ['shared/modules/people/repository/errors.ts', { files: [], packages: [] }],
     ]);
     const found = violations(graph);
     expect(found).toContain(
@@ -40,5 +60,15 @@ describe('import rules', () => {
       'only the composition root imports a module manifest: functions/http/people.ts → shared/modules/people/index.ts',
     );
     expect(found.some((f) => f.includes('shared/app/index.ts →'))).toBe(false);
+    expect(found).toContain(
+      'the data layer never imports the HTTP layer: shared/modules/housing/letters/repository/writes.ts → shared/modules/housing/letters/handlers.ts',
+    );
+    expect(found).toContain(
+      'the HTTP layer never imports key builders: shared/modules/housing/letters/handlers.ts → shared/modules/housing/keys.ts',
+    );
+    expect(found).toContain(
+      'pure rules import nothing of AWS, not even indirectly: shared/modules/housing/letters/rules/letter.ts → @aws-sdk/client-dynamodb',
+    );
+    expect(found.some((f) => f.includes('people/repository/writes.ts →'))).toBe(false);
   });
 });
