@@ -26,8 +26,8 @@ import {
 
 /**
  * Tenant isolation, for every route of the route table. Tenant A's admin key is pointed at
- * tenant B's ids: in every path parameter (each kind: grid, person, key — the kind is the
- * parameter's name) the answer must be a 404 problem (never 403, never data); in id fields of
+ * tenant B's ids: in every path parameter (each kind: grid, person, key, house, landlord, letter —
+ * the kind is the parameter's name) the answer must be a 404 problem (never 403, never data); in id fields of
  * a body a refusal; and A's lists and statistics (every authenticated GET route without path
  * parameters — also with B's ids, B's ID numbers and B's cursors in their query) never show any
  * of B's ids, names, ID numbers, phones or keys. A positive control with A's own ids proves each
@@ -44,10 +44,12 @@ let serial = 0;
 
 /**
  * The path-parameter kinds this test can fill, and how to make a fresh one in tenant A (for the
- * positive control, so a write in one case never disturbs another). A route whose parameter is
- * of another kind fails the test until the kind is added here and seeded by `seedTenant`.
+ * positive control, so a write in one case never disturbs another) fit for the route (`route`: its
+ * key — a house to register is discovered, one to lift a ban from is banned). A route whose
+ * parameter is of another kind fails the test until the kind is added here and seeded by
+ * `seedTenant`.
  */
-const freshIn: Record<string, (t: SeededTenant) => Promise<string>> = {
+const freshIn: Record<string, (t: SeededTenant, route: string) => Promise<string>> = {
   grid: async (t) =>
     (
       await created('POST', '/v1/grids', t.adminKey, {
@@ -70,6 +72,59 @@ const freshIn: Record<string, (t: SeededTenant) => Promise<string>> = {
   key: async (t) =>
     (await created('POST', '/v1/api-keys', t.adminKey, { name: `A fresh key ${++serial}`, role: 'viewer' }))
       .keyId,
+  landlord: async (t) => {
+    const n = ++serial;
+    return (
+      await created('POST', '/v1/landlords', t.adminKey, {
+        kind: 'individual',
+        name: `A fresh landlord ${n} ${tag}`,
+        idNumber: idNumberAt(7_300 + n),
+        phone: `138${String(20_000_000 + n).slice(-8)}`,
+        address: 'A fresh landlord address',
+      })
+    ).landlordId;
+  },
+  house: async (t, route) => {
+    const discovered = route.endsWith('/registration');
+    const houseId = (
+      await created('POST', '/v1/houses', t.adminKey, {
+        gridId: t.ids.grid?.[0],
+        status: discovered ? 'discovered' : 'registered',
+        address: { estate: `A fresh estate ${++serial} ${tag}` },
+        plaque: `A-FRESH-${serial}-${tag}`,
+        houseType: 'suite',
+        use: 'dwelling',
+        lettingMode: 'whole',
+        managementClass: 'A',
+        landlordId: t.ids.landlord?.[0],
+      })
+    ).houseId as string;
+    if (route.endsWith('/lift'))
+      await created('POST', `/v1/houses/${houseId}/ban`, t.adminKey, {
+        reason: 'A fresh ban',
+        basis: 'A fresh basis',
+        bannedOn: today,
+      });
+    if (route.endsWith('/reopening'))
+      await created('POST', `/v1/houses/${houseId}/closure`, t.adminKey, {
+        reason: 'letting-stopped',
+        closedOn: today,
+      });
+    return houseId;
+  },
+  letter: async (t) => {
+    const houseId = await (freshIn.house as (t: SeededTenant, route: string) => Promise<string>)(t, 'letter');
+    return (
+      await created('POST', '/v1/letters', t.adminKey, {
+        kind: 'guarantee',
+        party: { kind: 'landlord', landlordId: t.ids.landlord?.[0] },
+        houseId,
+        signedOn: today,
+        validFrom: today,
+        validUntil: addDays(today, 364),
+      })
+    ).letterId;
+  },
 };
 
 const addDays = (date: string, days: number) =>
@@ -116,7 +171,7 @@ async function ownIdsFor(params: string[], route: string) {
   );
   for (const p of params) {
     const kind = kindOf(p, route);
-    own[p] = await (freshIn[kind] as (t: SeededTenant) => Promise<string>)(a);
+    own[p] = await (freshIn[kind] as (t: SeededTenant, route: string) => Promise<string>)(a, route);
     ids[kind] = [own[p], ...(ids[kind] ?? [])];
   }
   return { own, ids: ids as IdsByKind };

@@ -2,6 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { inject } from 'vitest';
 import { z } from 'zod';
+import { creditCodeFor } from '../../../infra/local/seed-data.js';
 import { type RouteDefinition, routes } from '../../../shared/app/index.js';
 import { maskIdNumber } from '../../../shared/modules/people/rules/id-number.js';
 import { routeKeyOf } from '../../../shared/platform/http/route.js';
@@ -280,6 +281,17 @@ function stringCandidates(schema: JsonSchema, today: string, seed: number): stri
   return out;
 }
 
+let exampleSerial = 0;
+/**
+ * Values tried first for a field whose valid values no schema can say: a letter's `kind` is any
+ * lower-case dashed word to the schema, but only a built-in kind (or one the township added) to
+ * the route; a house's `plaque` is unique in the township, so each example names a new one.
+ */
+const fieldExamples: Readonly<Record<string, () => readonly string[]>> = {
+  kind: () => ['security-responsibility'],
+  plaque: () => [`Example plaque ${++exampleSerial}`],
+};
+
 /**
  * A valid example of a route's body or query for one tenant: required fields (or, if the
  * schema insists on more, optional ones one by one), enums' first value, ids of the tenant by
@@ -326,7 +338,7 @@ export function validExample(
     if (type === 'boolean') return true;
     const kind = idKindOf(name);
     if (kind && ids[kind]?.[0]) return ids[kind][0];
-    const candidates = stringCandidates(s, today, path.length + 7);
+    const candidates = [...(fieldExamples[name]?.() ?? []), ...stringCandidates(s, today, path.length + 7)];
     return candidates[Math.min(choice.get(path) ?? 0, candidates.length - 1)];
   };
 
@@ -509,7 +521,7 @@ export const carriesPersonalData = (text: string): boolean => {
 // Seeded tenants
 
 export interface SeededTenant extends Tenant {
-  /** The tenant's ids by kind, as path parameters name them (`grid`, `person`, `key`). */
+  /** The tenant's ids by kind, as path parameters name them (`grid`, `person`, `key`, `house`, `landlord`, `letter`). */
   ids: Record<string, string[]>;
   /** The tenant's keys by role (admin, office, viewer); their ids are in `ids.key`. */
   keys: Record<string, string>;
@@ -518,8 +530,9 @@ export interface SeededTenant extends Tenant {
 }
 
 /**
- * A tenant with two grids, three people registered through POST /v1/people (the third then
- * written off), an office key besides the admin's — every value distinctive (`tag`), so a
+ * A tenant with two grids, its housing (`seedHousing` below: landlords, houses, a letter), three
+ * people registered through POST /v1/people (two living in houses; the third then written off —
+ * the last write), an office key besides the admin's — every value distinctive (`tag`), so a
  * leak of any of them into another tenant's answer is unambiguous.
  */
 export async function seedTenant(
@@ -546,6 +559,7 @@ export async function seedTenant(
     secrets.set(g.name, `${label} grid name`);
     secrets.set(g.community, `${label} community`);
   }
+  const housing = await seedHousing(t, label, idBase, tag, today, grids, secrets);
   const people: string[] = [];
   const arrivedOn = addDaysIso(today, -30);
   for (let i = 0; i < 3; i++) {
@@ -560,6 +574,8 @@ export async function seedTenant(
       arrivedOn,
       maritalStatus: 'married',
       phone,
+      // the first lives in the registered house, the second in the one banned below
+      ...(i < 2 ? { houseId: i === 0 ? housing.registered : housing.banned } : {}),
     });
     people.push(p.personId);
     secrets.set(p.personId, `${label} personId`);
@@ -569,6 +585,7 @@ export async function seedTenant(
     secrets.set(maskIdNumber(idNumber), `${label} masked ID number`);
     secrets.set(phone, `${label} phone`);
   }
+  await housing.afterPeople();
   await created('POST', `/v1/people/${people[2]}/departure`, t.adminKey, {
     departedOn: today,
     reason: 'left',
@@ -583,7 +600,115 @@ export async function seedTenant(
     secrets.set(k.apiKey, `${label} ${role} API key`);
     secrets.set(k.name, `${label} key name`);
   }
-  return { ...t, ids: { grid: grids, person: people, key: keyIds }, keys, secrets };
+  return { ...t, ids: { grid: grids, person: people, key: keyIds, ...housing.ids }, keys, secrets };
+}
+
+/** Whether the letters routes are in the route table (wired into the housing module last). */
+export const lettersWired = routes.some((r) => r.path.startsWith('/v1/letters'));
+
+/**
+ * A seeded tenant's housing: an individual landlord (valid ID number, mobile phone) and an
+ * organisation (valid credit code), three houses — registered in grid 0 (a caretaker with a
+ * phone), discovered in grid 1, registered in grid 1 and banned once someone lives there (the
+ * banned-house worklist) — and a letter for the registered house. Their ids are listed banned,
+ * discovered, registered: the cross-tenant test reverses a kind's ids to pick one, and the
+ * registered house is the one that takes letters and people.
+ */
+async function seedHousing(
+  t: Tenant,
+  label: string,
+  idBase: number,
+  tag: string,
+  today: string,
+  grids: string[],
+  secrets: Map<string, string>,
+) {
+  const idNumber = idNumberAt(idBase + 50);
+  const phone = `138${String(10_000_000 + idBase).slice(-8)}`;
+  const individual = await created('POST', '/v1/landlords', t.adminKey, {
+    kind: 'individual',
+    name: `${label} Landlord ${tag}`,
+    idNumber,
+    phone,
+    address: `${label} Landlord Road ${tag}`,
+  });
+  const organisation = await created('POST', '/v1/landlords', t.adminKey, {
+    kind: 'organisation',
+    name: `${label} Lettings Co ${tag}`,
+    creditCode: creditCodeFor(idBase),
+    legalRepresentative: `${label} Director ${tag}`,
+    phone: `137${String(10_000_000 + idBase).slice(-8)}`,
+    address: `${label} Industrial Road ${tag}`,
+  });
+  secrets.set(individual.landlordId, `${label} landlordId`);
+  secrets.set(organisation.landlordId, `${label} landlordId`);
+  secrets.set(individual.name, `${label} landlord name`);
+  secrets.set(organisation.name, `${label} landlord name`);
+  secrets.set(idNumber, `${label} landlord ID number`);
+  secrets.set(maskIdNumber(idNumber), `${label} masked landlord ID number`);
+  secrets.set(phone, `${label} landlord phone`);
+  secrets.set(organisation.phone, `${label} landlord phone`);
+  secrets.set(organisation.creditCode, `${label} credit code`);
+  const caretakerPhone = `136${String(10_000_000 + idBase).slice(-8)}`;
+  const house = async (i: number, body: Record<string, unknown>) => {
+    const h = await created('POST', '/v1/houses', t.adminKey, {
+      address: { estate: `${label} Estate ${i} ${tag}` },
+      plaque: `${label}-P${i}-${tag}`,
+      houseType: 'suite',
+      use: 'dwelling',
+      lettingMode: 'whole',
+      managementClass: 'B',
+      ...body,
+    });
+    secrets.set(h.houseId, `${label} houseId`);
+    secrets.set(h.address.estate, `${label} house address`);
+    secrets.set(h.plaque, `${label} plaque`);
+    return h.houseId as string;
+  };
+  const registered = await house(0, {
+    gridId: grids[0],
+    status: 'registered',
+    landlordId: individual.landlordId,
+    maxOccupants: 2,
+    caretaker: { name: `${label} Caretaker ${tag}`, phone: caretakerPhone },
+  });
+  secrets.set(`${label} Caretaker ${tag}`, `${label} caretaker name`);
+  secrets.set(caretakerPhone, `${label} caretaker phone`);
+  const discovered = await house(1, { gridId: grids[1], status: 'discovered' });
+  const banned = await house(2, {
+    gridId: grids[1],
+    status: 'registered',
+    landlordId: organisation.landlordId,
+  });
+  const ids: Record<string, string[]> = {
+    house: [banned, discovered, registered],
+    landlord: [individual.landlordId, organisation.landlordId],
+  };
+  return {
+    registered,
+    banned,
+    ids,
+    /** Once people live in the houses: the ban, and the letter. */
+    async afterPeople() {
+      await created('POST', `/v1/houses/${banned}/ban`, t.adminKey, {
+        reason: `${label} ban reason ${tag}`,
+        basis: 'Rental regulations art. 12',
+        bannedOn: today,
+      });
+      secrets.set(`${label} ban reason ${tag}`, `${label} ban reason`);
+      if (!lettersWired) return;
+      const letter = await created('POST', '/v1/letters', t.adminKey, {
+        kind: 'security-responsibility',
+        party: { kind: 'landlord', landlordId: individual.landlordId },
+        houseId: registered,
+        signedOn: today,
+        validFrom: today,
+        validUntil: addDaysIso(today, 364),
+      });
+      secrets.set(letter.letterId, `${label} letterId`);
+      ids.letter = [letter.letterId];
+    },
+  };
 }
 
 const addDaysIso = (date: string, days: number): string =>
