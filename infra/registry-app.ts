@@ -7,6 +7,8 @@ import { RegistryStack } from './registry-stack.js';
  *   -c requireSignupToken=true    create the sign-up token secret; sign-up must then present it
  *   -c publicSignup=true          anyone may sign up, deliberately
  *   -c account=<id> -c region=<r> pin the stack to this environment (both, or neither)
+ *   -c consoleDistDir=<path>      the web console's build to serve (default console/dist, which
+ *                                 `npm run synth|deploy` build first with `npm run console:build`)
  * Outside `dev` exactly one of requireSignupToken/publicSignup must be given: synth fails otherwise.
  *
  * Without an explicit account and region the stack is environment-agnostic: the template names
@@ -27,11 +29,13 @@ export function buildRegistryApp(app: App): RegistryStack {
   if ((account === undefined) !== (region === undefined)) {
     throw new Error('give both -c account=<id> and -c region=<region>, or neither (environment-agnostic)');
   }
+  const consoleDistDir = text('consoleDistDir');
   return new RegistryStack(app, `TownshipRegistry-${stage}`, {
     stage,
     requireSignupToken: flag('requireSignupToken'),
     publicSignup: flag('publicSignup'),
-    description: `Township Registry (${stage}): HTTP API, tables, statistics stream, scheduled jobs`,
+    ...(consoleDistDir ? { console: { distDir: consoleDistDir } } : {}),
+    description: `Township Registry (${stage}): HTTP API, web console, tables, statistics stream, scheduled jobs`,
     ...(account && region ? { env: { account, region } } : {}),
     tags: { app: 'township-registry', stage },
     // No AWS::CDK::Metadata resource: for an environment-agnostic stack it brings a condition

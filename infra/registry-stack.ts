@@ -17,6 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { consoleDistDir } from '../console/serve.js';
 import {
   apiThrottle,
   authorizer as authorizerDefinition,
@@ -38,6 +39,7 @@ import type {
   TableAccess,
 } from '../shared/platform/module.js';
 import { idempotencyTable, registryTable } from '../shared/platform/table/definition.js';
+import { ConsoleSite } from './constructs/console-site.js';
 import { acknowledge } from './constructs/nag.js';
 import {
   authorizerTimeout,
@@ -58,6 +60,11 @@ export interface RegistryStackProps extends StackProps {
    * stage whose sign-up nobody decided on does not synthesize.
    */
   publicSignup?: boolean;
+  /**
+   * The web console served by CloudFront with the API under /v1: `distDir` is its build
+   * (default console/dist, from `npm run console:build`); synth fails when it has no index.html.
+   */
+  console?: { distDir?: string };
 }
 
 /** More sign-ups than this in an hour raise the alarm (a township signs up once). */
@@ -111,6 +118,7 @@ export class RegistryStack extends Stack {
   readonly statisticsDlq: sqs.Queue;
   readonly scheduleDlq: sqs.Queue;
   readonly alarmTopic: sns.Topic;
+  readonly consoleSite: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
@@ -452,6 +460,17 @@ export class RegistryStack extends Stack {
     });
     acknowledge(fallback, { 'AwsSolutions-APIG4': reason.defaultRoute });
 
+    // ---- web console -------------------------------------------------------------------------------
+    // The console's build behind CloudFront, and the API under /v1 of the same origin (no CORS).
+    this.consoleSite = new ConsoleSite(this, 'Console', {
+      api: this.api,
+      apiStage: this.apiStage,
+      distDir: props.console?.distDir ?? consoleDistDir,
+      isDev,
+      removalPolicy,
+      stage: props.stage,
+    });
+
     // ---- alarms ------------------------------------------------------------------------------------
     const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
@@ -557,6 +576,14 @@ export class RegistryStack extends Stack {
       description: 'Subscribe operators here',
     });
     new CfnOutput(this, 'DeploymentSecretArn', { value: this.deploymentSecret.secretArn });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `https://${this.consoleSite.distribution.distributionDomainName}`,
+      description: 'The web console (and the API under /v1 of the same origin)',
+    });
+    new CfnOutput(this, 'ConsoleBucketName', {
+      value: this.consoleSite.bucket.bucketName,
+      description: 'The console build (deployed by the stack; versioned)',
+    });
     if (this.signupTokenSecret) {
       new CfnOutput(this, 'SignupTokenSecretArn', {
         value: this.signupTokenSecret.secretArn,

@@ -7,6 +7,7 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addNagPacks, nagPacks } from '../../infra/constructs/nag.js';
 import { RegistryStack } from '../../infra/registry-stack.js';
+import { testConsole } from './support/stack.js';
 
 /**
  * cdk-nag 3 is a CDK policy-validation plugin: findings are not annotations, they make `synth()` throw
@@ -23,7 +24,8 @@ interface Finding {
 }
 
 const stackId = 'Registry-prod';
-const build = (app: App) => new RegistryStack(app, stackId, { stage: 'prod', requireSignupToken: true });
+const build = (app: App) =>
+  new RegistryStack(app, stackId, { stage: 'prod', requireSignupToken: true, console: testConsole });
 
 function findingsOf(scope: IConstruct): Finding[] {
   return nagPacks(scope).flatMap((pack) =>

@@ -18,6 +18,7 @@ import {
   resources,
   statisticsFunction,
   synthesize,
+  testConsoleContext,
 } from './support/stack.js';
 
 /**
@@ -36,8 +37,8 @@ beforeAll(() => {
   ({ prod, template, dev, devTemplate } = synthesize());
 });
 
-/** Skip esbuild where only the resources matter. */
-const noBundling = () => ({ 'aws:cdk:bundling-stacks': [] as string[] });
+/** Skip esbuild where only the resources matter, and serve the fixture console build. */
+const noBundling = () => ({ 'aws:cdk:bundling-stacks': [] as string[], ...testConsoleContext });
 
 type Statement = {
   Effect: string;
@@ -384,7 +385,11 @@ describe('6. least privilege, for real', () => {
 });
 
 describe('7. cold starts without waste', () => {
-  const functions = () => Object.entries(resources(template, 'AWS::Lambda::Function'));
+  // The app's functions (CDK's BucketDeployment handler is Python and runs at deploy time only).
+  const functions = () =>
+    Object.entries(resources(template, 'AWS::Lambda::Function')).filter(
+      ([id]) => id !== logicalId(prod.consoleSite.deploymentHandler),
+    );
 
   it('no function loads source maps at start (no --enable-source-maps)', () => {
     for (const [id, fn] of functions()) {

@@ -25,10 +25,16 @@ beforeAll(() => {
 });
 
 describe('Lambda functions', () => {
-  const functions = () => Object.entries(resources(template, 'AWS::Lambda::Function'));
+  // The app's functions: every one but CDK's BucketDeployment handler (the console's files, at
+  // deploy time only; tests/infra/console-site.test.ts).
+  const functions = () =>
+    Object.entries(resources(template, 'AWS::Lambda::Function')).filter(
+      ([id]) => id !== logicalId(prod.consoleSite.deploymentHandler),
+    );
 
   it('are exactly the route groups, the authorizer, the stream consumer and the jobs', () => {
     expect(functions()).toHaveLength(httpFunctions.length + 2 + schedules.length);
+    expect(Object.keys(resources(template, 'AWS::Lambda::Function'))).toHaveLength(functions().length + 1);
   });
 
   it('run nodejs24.x on arm64 with X-Ray active, 1024 MB and their own log group', () => {

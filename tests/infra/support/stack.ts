@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -5,6 +6,15 @@ import { expect } from 'vitest';
 import { addNagPacks } from '../../../infra/constructs/nag.js';
 import { RegistryStack } from '../../../infra/registry-stack.js';
 import { streamSubscriptions } from '../../../shared/app/index.js';
+
+/**
+ * A tiny stand-in for the console build (index.html, a hashed asset, a dot-folder), so the infra
+ * tests never depend on a Vite build; the real app serves console/dist.
+ */
+export const consoleFixtureDir = join(import.meta.dirname, 'console-dist');
+/** RegistryStack's console prop for tests; `consoleDistDir` context for buildRegistryApp. */
+export const testConsole = { distDir: consoleFixtureDir };
+export const testConsoleContext = { consoleDistDir: consoleFixtureDir };
 
 export const statisticsSubscription = streamSubscriptions.find((s) => s.name === 'statistics')!;
 /** The stack's function serving an HTTP group, and its statistics stream consumer. */
@@ -69,10 +79,14 @@ export interface Synthesized {
  */
 export function synthesize(): Synthesized {
   const app = new App();
-  const prod = new RegistryStack(app, 'Registry-prod', { stage: 'prod', requireSignupToken: true });
+  const prod = new RegistryStack(app, 'Registry-prod', {
+    stage: 'prod',
+    requireSignupToken: true,
+    console: testConsole,
+  });
   addNagPacks(app);
   const template = Template.fromStack(prod);
   const devApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const dev = new RegistryStack(devApp, 'Registry-dev', { stage: 'dev' });
+  const dev = new RegistryStack(devApp, 'Registry-dev', { stage: 'dev', console: testConsole });
   return { prod, template, dev, devTemplate: Template.fromStack(dev) };
 }

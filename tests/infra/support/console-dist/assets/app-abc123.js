@@ -1,0 +1,1 @@
+// infra test fixture: stands in for a hashed Vite chunk
