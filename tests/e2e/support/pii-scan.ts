@@ -6,6 +6,13 @@ import { idempotencyTable } from '../../../shared/platform/table/definition.js';
 
 const idLike = /(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])/g;
 const mobileLike = /(?<![0-9A-Za-z])(1[3-9]\d{9})(?![0-9A-Za-z])/g;
+/**
+ * A mainland mobile as people also write it — with the country code, spaces or dashes
+ * (`+86 138 1234 5678`, `138-1234-5678`): the phone fields of people, landlords and house
+ * contacts accept those forms, so a leak of one must be found too.
+ */
+const mobileWritten =
+  /(?<![0-9A-Za-z+])(?:\+?86[ -]?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})|(1[3-9]\d)(?:[ -](\d{4})[ -]?|(\d{4})[ -])(\d{4}))(?![0-9A-Za-z])/g;
 
 /** Every checksum-valid resident ID number and every mainland mobile number in a text. */
 export function personalDataIn(text: string): string[] {
@@ -14,7 +21,11 @@ export function personalDataIn(text: string): string[] {
     const id = (m[1] as string).toUpperCase();
     if (checkCharacter(id.slice(0, 17)) === id[17]) found.push(`ID number …${id.slice(-4)}`);
   }
-  for (const m of text.matchAll(mobileLike)) found.push(`phone …${(m[1] as string).slice(-4)}`);
+  const written = [...text.matchAll(mobileWritten)];
+  const inWritten = (i: number) => written.some((w) => i >= w.index && i < w.index + w[0].length);
+  for (const m of text.matchAll(mobileLike))
+    if (!inWritten(m.index)) found.push(`phone …${(m[1] as string).slice(-4)}`);
+  for (const m of written) found.push(`phone …${m[3] ?? m[7]}`);
   for (const m of text.matchAll(/trk_[A-Za-z0-9_-]{20,}/g)) found.push(`API key …${m[0].slice(-4)}`);
   return found;
 }
