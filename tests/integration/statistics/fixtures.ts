@@ -1,4 +1,5 @@
 import type { AttributeValue } from 'aws-lambda';
+import { housingExactness } from '../housing/exactness-fixture.js';
 import { peopleExactness } from '../people/exactness-fixture.js';
 import type { world } from '../support/world.js';
 
@@ -16,4 +17,4 @@ export interface ExactnessFixture {
 }
 
 /** Every module with counters adds its fixture here; the suite fails for a plug-in without one. */
-export const exactnessFixtures: readonly ExactnessFixture[] = [peopleExactness];
+export const exactnessFixtures: readonly ExactnessFixture[] = [peopleExactness, housingExactness];
