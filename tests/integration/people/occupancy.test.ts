@@ -411,7 +411,8 @@ describe('a house’s occupants (GET /v1/people?houseId=)', () => {
     const departed = await occupants(houseId, undefined, { status: 'departed' });
     expect(departed.status).toBe(400);
     expect(departed.body.errors[0].path).toBe('query.status');
-    for (const extra of [{ gridId: gridA }, { idNumber: arrival().idNumber }]) {
+    const extras: Record<string, string>[] = [{ gridId: gridA }, { idNumber: arrival().idNumber }];
+    for (const extra of extras) {
       const res = await occupants(houseId, undefined, extra);
       expect(res.status).toBe(400);
       expect(res.body.errors[0].path).toBe('query.houseId');
