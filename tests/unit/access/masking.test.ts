@@ -47,6 +47,8 @@ const contractFields = [
   'birthDate',
   'flow',
   'gridId',
+  // the contract's fields and what this implementation adds (docs/api.md): the house lived in
+  'houseId',
   'address',
   'arrivedOn',
   'lastVerifiedOn',
