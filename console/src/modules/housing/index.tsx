@@ -84,12 +84,12 @@ const routes: PageRoute[] = [
   {
     path: '/houses/banned-occupied',
     requires: 'GET /v1/houses/banned-occupied',
-    render: lazy((p) => <p.BannedOccupiedPage />),
+    render: lazy((p, _, query) => <p.BannedOccupiedPage query={query} />),
   },
   {
     path: '/houses/lapsed-letters',
     requires: 'GET /v1/houses/lapsed-letters',
-    render: lazy((p) => <p.LapsedLettersPage />),
+    render: lazy((p, _, query) => <p.LapsedLettersPage query={query} />),
   },
   {
     path: '/houses/:houseId',
@@ -119,7 +119,7 @@ const routes: PageRoute[] = [
   {
     path: '/letters/expiring',
     requires: 'GET /v1/letters/expiring',
-    render: lazy((p) => <p.ExpiringLettersPage />),
+    render: lazy((p, _, query) => <p.ExpiringLettersPage query={query} />),
   },
   {
     path: '/letters/:letterId',

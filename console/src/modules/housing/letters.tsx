@@ -33,6 +33,7 @@ import {
   letterKinds,
   letterStatuses,
 } from './types';
+import { GridFilter } from './worklists';
 
 const pageSize = 20;
 
@@ -220,21 +221,23 @@ export function LettersListPage({ query }: { query: URLSearchParams }) {
 }
 
 /** GET /v1/letters/expiring: the letters the daily job flagged, soonest first. */
-export function ExpiringLettersPage() {
+export function ExpiringLettersPage({ query }: { query: URLSearchParams }) {
   const t = useT(housingMessages);
   const { me } = useSession();
-  const pager = usePager('expiring');
+  const gridId = query.get('gridId') ?? '';
+  const pager = usePager(gridId);
   const list = useAsync(
     () =>
       api<ListPage<Letter>>('GET', '/v1/letters/expiring', {
-        query: { limit: pageSize, cursor: pager.cursor },
+        query: { gridId, limit: pageSize, cursor: pager.cursor },
       }),
-    [pager.cursor],
+    [gridId, pager.cursor],
   );
   const days = (me?.settings as { letterExpiryWarningDays?: unknown } | undefined)?.letterExpiryWarningDays;
   return (
     <HousingPage title={t('expiringTitle')}>
       <p>{typeof days === 'number' ? t('expiringIntro', { days }) : t('expiringIntroGeneric')}</p>
+      <GridFilter path="/letters/expiring" gridId={gridId} label={t('expiringTitle')} />
       {list.error ? <LoadError error={list.error} retry={list.reload} /> : null}
       {list.data ? (
         list.data.items.length === 0 ? (

@@ -139,15 +139,15 @@ export function HousesTable({
               </th>
               <td class="mono">{h.plaque}</td>
               <td>{gridLabel(byId.get(h.gridId), h.gridId)}</td>
-              <td>{labelOf(t, 'type', h.houseType)}</td>
-              <td>{labelOf(t, 'letting', h.lettingMode)}</td>
+              <td class="nowrap">{labelOf(t, 'type', h.houseType)}</td>
+              <td class="nowrap">{labelOf(t, 'letting', h.lettingMode)}</td>
               <td>
                 <HouseStatusBadge status={h.status} />
               </td>
-              <td class="num">
+              <td class="num nowrap">
                 <OccupancyText house={h} />
               </td>
-              <td>{f.date(h.inspectionDueOn)}</td>
+              <td class="nowrap">{f.date(h.inspectionDueOn)}</td>
               {extra.map((x) => (
                 <td class={x.numeric ? 'num' : undefined} key={x.header}>
                   {x.cell(h)}
@@ -218,7 +218,7 @@ export function DetailList({
   status?: string;
 }) {
   return (
-    <dl class="details" data-status={status}>
+    <dl class="details details--housing" data-status={status}>
       {rows.map((r) => (
         <div key={r.field} class="detail">
           <dt>{r.label}</dt>
@@ -252,6 +252,14 @@ const fieldLabels: Record<string, HousingKey> = {
   bannedOn: 'bannedOn',
   closedOn: 'closedOn',
   lastInspectedOn: 'lastInspectedOn',
+  lastInspection: 'lastInspection',
+  discoveredOn: 'discoveredOn',
+  ban: 'field.ban',
+  closure: 'field.closure',
+  securityLetterLapsedOn: 'field.securityLetterLapsedOn',
+  revokedOn: 'revokedOn',
+  revocationReason: 'field.revocationReason',
+  expiringFlaggedOn: 'expiringFlaggedOn',
   name: 'name',
   phone: 'phone',
   workplace: 'workplace',
@@ -266,7 +274,9 @@ export function Timeline({ items }: { items: HousingEvent[] }) {
   return (
     <ol class="timeline">
       {items.map((entry, i) => {
-        const changed = (entry.changedFields ?? []).map((name) =>
+        // A record's first event lists every field: nothing worth reading.
+        const creation = /^(created|signed)/.test(entry.action);
+        const changed = (creation ? [] : (entry.changedFields ?? [])).map((name) =>
           fieldLabels[name] ? t(fieldLabels[name]) : name,
         );
         const day = ['registeredOn', 'discoveredOn', 'bannedOn', 'liftedOn', 'closedOn', 'inspectedOn']

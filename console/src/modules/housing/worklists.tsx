@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../core/api';
 import { useFormat, useT } from '../../core/i18n';
-import { Link } from '../../core/router';
+import { hrefOf, Link, navigate } from '../../core/router';
 import { useSession } from '../../core/session';
 import type { Page as ListPage, Person } from '../../core/types';
-import { Button } from '../../ui/form';
+import { Button, SelectField } from '../../ui/form';
 import { LoadError, Loading, Pager, useAsync, usePager } from '../../ui/page';
+import { gridLabel, useGrids } from '../grids/use-grids';
 import { formatAddress, houseLabel } from './format';
 import { housingMessages } from './messages';
 import { HousesTable, HousingPage, OccupancyText, OccupantsTable, useGridName } from './shared';
@@ -14,19 +15,21 @@ import type { House } from './types';
 const pageSize = 20;
 
 /** GET /v1/houses/banned-occupied: banned houses where people still live, each opening onto its occupants. */
-export function BannedOccupiedPage() {
+export function BannedOccupiedPage({ query }: { query: URLSearchParams }) {
   const t = useT(housingMessages);
-  const pager = usePager('banned');
+  const gridId = query.get('gridId') ?? '';
+  const pager = usePager(gridId);
   const list = useAsync(
     () =>
       api<ListPage<House>>('GET', '/v1/houses/banned-occupied', {
-        query: { limit: pageSize, cursor: pager.cursor },
+        query: { gridId, limit: pageSize, cursor: pager.cursor },
       }),
-    [pager.cursor],
+    [gridId, pager.cursor],
   );
   return (
     <HousingPage title={t('bannedTitle')}>
       <p>{t('bannedIntro')}</p>
+      <GridFilter path="/houses/banned-occupied" gridId={gridId} label={t('bannedTitle')} />
       {list.error ? <LoadError error={list.error} retry={list.reload} /> : null}
       {list.data ? (
         list.data.items.length === 0 ? (
@@ -119,22 +122,24 @@ function HouseOccupants({ house: h }: { house: House }) {
 }
 
 /** GET /v1/houses/lapsed-letters: registered houses whose security letter lapsed, with a way to sign a new one. */
-export function LapsedLettersPage() {
+export function LapsedLettersPage({ query }: { query: URLSearchParams }) {
   const t = useT(housingMessages);
   const f = useFormat();
   const { can, inScope } = useSession();
-  const pager = usePager('lapsed');
+  const gridId = query.get('gridId') ?? '';
+  const pager = usePager(gridId);
   const list = useAsync(
     () =>
       api<ListPage<House>>('GET', '/v1/houses/lapsed-letters', {
-        query: { limit: pageSize, cursor: pager.cursor },
+        query: { gridId, limit: pageSize, cursor: pager.cursor },
       }),
-    [pager.cursor],
+    [gridId, pager.cursor],
   );
   const maySign = can('POST /v1/letters');
   return (
     <HousingPage title={t('lapsedTitle')}>
       <p>{t('lapsedIntro')}</p>
+      <GridFilter path="/houses/lapsed-letters" gridId={gridId} label={t('lapsedTitle')} />
       {list.error ? <LoadError error={list.error} retry={list.reload} /> : null}
       {list.data ? (
         list.data.items.length === 0 ? (
@@ -174,5 +179,34 @@ export function LapsedLettersPage() {
         onPrevious={pager.previous}
       />
     </HousingPage>
+  );
+}
+
+/** A worklist's grid filter (the worklists take `gridId`; without it, every grid in the key's scope). */
+export function GridFilter({ path, gridId, label }: { path: string; gridId: string; label: string }) {
+  const t = useT(housingMessages);
+  const { grids } = useGrids();
+  const [draft, setDraft] = useState(gridId);
+  return (
+    <form
+      class="filters"
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        navigate(hrefOf(path, { gridId: draft }), { replace: true });
+      }}
+    >
+      <SelectField
+        id="filter-grid"
+        label={t('grid')}
+        value={draft}
+        onValue={setDraft}
+        placeholder={t('allGrids')}
+        options={(grids ?? []).map((g) => ({ value: g.gridId, label: gridLabel(g, g.gridId) }))}
+      />
+      <Button type="submit" kind="secondary">
+        {t('applyFilters')}
+      </Button>
+    </form>
   );
 }
