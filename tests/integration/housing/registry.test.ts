@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/http/housing.js';
 import { lambdaContext } from '../../../infra/local/handlers.js';
 import {
@@ -23,6 +23,8 @@ import { apiEvent, houseBody } from './fixtures.js';
 type World = Awaited<ReturnType<typeof world>>;
 let w: World;
 let landlordId: string;
+
+afterEach(() => vi.restoreAllMocks());
 
 beforeAll(async () => {
   w = await world('housing', 2);
@@ -84,6 +86,34 @@ describe('houses: one transaction per write', () => {
     expect(events.every((e) => items.some((h) => h.entity === 'house' && h.houseId === e.houseId))).toBe(
       true,
     );
+  });
+
+  it('the same check catches duplicates when the guard’s condition is stripped (negative control)', async () => {
+    const client = documentClient();
+    const send = client.send.bind(client);
+    vi.spyOn(client, 'send').mockImplementation(((
+      command: { input: { TransactItems?: unknown[] } },
+      ...rest: unknown[]
+    ) => {
+      const guard = (
+        command.input.TransactItems?.[0] as {
+          Put?: { Item?: { entity?: string }; ConditionExpression?: string };
+        }
+      )?.Put;
+      if (guard?.Item?.entity === 'plaque-guard') delete guard.ConditionExpression;
+      return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+    }) as typeof client.send);
+    await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        recordHouse({
+          principal: w.principal,
+          body: houseBody(w.grids[0] as string, { plaque: 'NEG-1', landlordId }),
+        }),
+      ),
+    );
+    vi.restoreAllMocks();
+    const houses = (await tenantItems()).filter((it) => it.entity === 'house' && it.plaque === 'NEG-1');
+    expect(houses.length).toBeGreaterThan(1);
   });
 
   it('of many concurrent landlords with one ID number exactly one is recorded, the rest name it', async () => {
