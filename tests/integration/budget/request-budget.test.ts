@@ -105,7 +105,8 @@ const landlordBody = () => ({
 const housePreparation: Record<string, () => Promise<string>> = {
   'GET /v1/houses/{houseId}': () => newHouse(),
   'PATCH /v1/houses/{houseId}': () => newHouse(),
-  'POST /v1/houses/{houseId}/registration': () => newHouse({ status: 'discovered', landlordId: null, registeredOn: undefined }),
+  'POST /v1/houses/{houseId}/registration': () =>
+    newHouse({ status: 'discovered', landlordId: null, registeredOn: undefined }),
   'POST /v1/houses/{houseId}/ban': () => newHouse(),
   'POST /v1/houses/{houseId}/lift': () =>
     houseIn('ban', { reason: 'illegal rental', basis: 'rule 7', bannedOn: '2026-02-01' }),
