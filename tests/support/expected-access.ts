@@ -60,4 +60,12 @@ export const expectedAccess: Record<string, 'public' | readonly Role[]> = {
   'PATCH /v1/landlords/{landlordId}': ['admin', 'office'],
   'GET /v1/landlords/{landlordId}/houses': ['admin', 'office', 'grid', 'viewer'],
   'GET /v1/landlords/{landlordId}/history': ['admin', 'office', 'grid'],
+  // housing: letters (docs/housing.md, "Routes")
+  'POST /v1/letters': ['admin', 'office', 'grid'],
+  'POST /v1/letters/batch': ['admin', 'office', 'grid'],
+  'GET /v1/letters': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/letters/expiring': ['admin', 'office', 'grid', 'viewer'],
+  'GET /v1/letters/{letterId}': ['admin', 'office', 'grid', 'viewer'],
+  'POST /v1/letters/{letterId}/revocation': ['admin', 'office'],
+  'GET /v1/letters/{letterId}/history': ['admin', 'office', 'grid'],
 };

@@ -1,4 +1,5 @@
 import { HttpProblem, type ProblemMapper, problems } from '../../platform/http/problem.js';
+import { letterProblem } from './letters/errors.js';
 import {
   DuplicateLandlordError,
   DuplicatePlaqueError,
@@ -11,8 +12,8 @@ import {
 import { HouseRuleError } from './rules/house.js';
 import { LandlordRuleError } from './rules/landlord.js';
 
-/** The housing module's domain errors → problem+json: the one place, for single and batch routes alike. */
-export const housingProblem: ProblemMapper = (error) => {
+/** The houses' and landlords' domain errors → problem+json (letters map theirs in letters/errors.ts). */
+const housesProblem: ProblemMapper = (error) => {
   if (error instanceof HouseRuleError || error instanceof LandlordRuleError) {
     if (error.field) return problems.field(error.field, error.message);
     if (error.code === 'wrong-status') return problems.conflict(error.message);
@@ -49,3 +50,9 @@ export const housingProblem: ProblemMapper = (error) => {
   }
   return undefined;
 };
+
+/**
+ * The housing module's domain errors → problem+json: the one mapper of its HTTP function, for
+ * single and batch routes alike — the houses' and landlords' errors, then the letters'.
+ */
+export const housingProblem: ProblemMapper = (error) => housesProblem(error) ?? letterProblem(error);

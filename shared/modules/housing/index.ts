@@ -1,10 +1,12 @@
 import type { Module } from '../../platform/module.js';
 import { housingCounters } from './counters.js';
 import {
+  flagExpiringLettersSchedule,
   letterEntities,
   letterIdPrefixes,
   letterIndexProjections,
   letterKeyPrefixes,
+  letterRoutes,
 } from './letters/index.js';
 import { housingRoutes } from './routes.js';
 import { houseIdPrefix, housingEventIdPrefix, landlordIdPrefix } from './rules/house.js';
@@ -17,19 +19,19 @@ const merged = (...lists: readonly (readonly string[] | undefined)[]) => [
 /**
  * The housing module (docs/housing.md): rental houses, landlords, letters, occupancy and bans.
  * This manifest names everything the module stores, the letters' records included (from
- * letters/index.ts). The letters' routes and job are not wired in yet (their route table
- * entries, roles and budgets come with that change).
+ * letters/index.ts), their routes (served by the same function) and their scheduled job.
  */
 export const housingModule: Module = {
   name: 'housing',
   http: {
     name: 'housing',
     entry: 'functions/http/housing.ts',
-    description: 'rental houses, landlords',
+    description: 'rental houses, landlords, letters',
     tableAccess: 'readWrite',
   },
-  routes: Object.values(housingRoutes),
+  routes: [...Object.values(housingRoutes), ...Object.values(letterRoutes)],
   counters: housingCounters,
+  schedules: [flagExpiringLettersSchedule],
   indexProjections: {
     // exactly what the housing counters read (counters.ts): ids, statuses, kinds and dates —
     // never a name, an ID number, a credit code or a phone

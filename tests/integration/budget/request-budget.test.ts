@@ -117,6 +117,28 @@ const housePreparation: Record<string, () => Promise<string>> = {
   'GET /v1/houses/{houseId}/history': () => newHouse(),
 };
 
+/** A letter on a fresh house (docs/housing.md, "Letter"), and what a letter scenario needs first. */
+const letterBody = (houseId: string) => ({
+  kind: 'security-responsibility',
+  party: { kind: 'landlord', landlordId },
+  houseId,
+  signedOn: '2026-01-05',
+  validFrom: '2026-01-05',
+  validUntil: '2027-01-04',
+});
+const newLetter = async (): Promise<string> => {
+  const answer = await call('POST', '/v1/letters', { key: admin, body: letterBody(await newHouse()) });
+  if (answer.status !== 201) throw new Error(JSON.stringify(answer.body));
+  return answer.body.letterId as string;
+};
+const letterPreparation: Record<string, () => Promise<string>> = {
+  'POST /v1/letters': () => newHouse(),
+  'POST /v1/letters/batch': () => newHouse(),
+  'GET /v1/letters/{letterId}': newLetter,
+  'POST /v1/letters/{letterId}/revocation': newLetter,
+  'GET /v1/letters/{letterId}/history': newLetter,
+};
+
 /** A representative successful call of each route (keyed by route key), and its expected status. */
 const scenarios: Record<string, () => Promise<Answer>> = {
   'GET /v1/health': () => call('GET', '/v1/health'),
@@ -210,10 +232,31 @@ const scenarios: Record<string, () => Promise<Answer>> = {
     call('GET', `/v1/landlords/${landlordId}/houses?limit=5`, { key: admin }),
   'GET /v1/landlords/{landlordId}/history': () =>
     call('GET', `/v1/landlords/${landlordId}/history`, { key: admin }),
+  // housing: letters (the house or letter each needs is made beforehand, not counted)
+  'POST /v1/letters': () => call('POST', '/v1/letters', { key: admin, body: letterBody(ready.ofLetters()) }),
+  'POST /v1/letters/batch': () =>
+    call('POST', '/v1/letters/batch', { key: admin, body: { items: [letterBody(ready.ofLetters())] } }),
+  'GET /v1/letters': () => call('GET', '/v1/letters?limit=5', { key: admin }),
+  'GET /v1/letters/expiring': () => call('GET', '/v1/letters/expiring?limit=5', { key: admin }),
+  'GET /v1/letters/{letterId}': () => call('GET', `/v1/letters/${ready.ofLetters()}`, { key: admin }),
+  'POST /v1/letters/{letterId}/revocation': () =>
+    call('POST', `/v1/letters/${ready.ofLetters()}/revocation`, {
+      key: admin,
+      body: { reason: 'signed in error' },
+    }),
+  'GET /v1/letters/{letterId}/history': () =>
+    call('GET', `/v1/letters/${ready.ofLetters()}/history`, { key: admin }),
 };
 
 /** Setup that a scenario needs but must not count (a fresh person, registered beforehand). */
 const ready = {
+  /** Houses or letters a letters scenario works on (letterPreparation). */
+  letters: [] as string[],
+  ofLetters(): string {
+    const id = ready.letters.shift();
+    if (!id) throw new Error('scenario needs a house or letter: letterPreparation makes one');
+    return id;
+  },
   houses: [] as string[],
   house(): string {
     const id = ready.houses.shift();
@@ -235,9 +278,12 @@ async function measure(routeKey: string): Promise<{ answer: Answer; commands: st
   if (routeKey.includes('{personId}')) ready.pending.push((await register()).personId as string);
   const prepareHouse = housePreparation[routeKey];
   if (prepareHouse) ready.houses.push(await prepareHouse());
+  const prepareLetter = letterPreparation[routeKey];
+  if (prepareLetter) ready.letters.push(await prepareLetter());
   await scenario(); // warm: the first call may fill the authorizer cache or reserve a card block
   if (routeKey.includes('{personId}')) ready.pending.push((await register()).personId as string);
   if (prepareHouse) ready.houses.push(await prepareHouse());
+  if (prepareLetter) ready.letters.push(await prepareLetter());
   if (routeKey.startsWith('DELETE /v1/api-keys/') || routeKey.startsWith('POST /v1/api-keys/{keyId}')) {
     spareKeyId = (await call('POST', '/v1/api-keys', { key: admin, body: { name: 's', role: 'viewer' } }))
       .body.keyId as string;

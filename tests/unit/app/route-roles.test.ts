@@ -3,6 +3,7 @@ import { engine, routes } from '../../../shared/app/index.js';
 import { platformRoutes } from '../../../shared/app/platform-routes.js';
 import { gridHandlers } from '../../../shared/modules/grids/handlers.js';
 import { housingHandlers } from '../../../shared/modules/housing/handlers.js';
+import { letterHandlers } from '../../../shared/modules/housing/letters/handlers.js';
 import { peopleHandlers } from '../../../shared/modules/people/handlers.js';
 import { statisticsHandlers } from '../../../shared/modules/statistics/handlers.js';
 import { signupHandlers, tenantHandlers } from '../../../shared/modules/tenants/handlers.js';
@@ -47,6 +48,8 @@ describe('route roles', () => {
     'POST /v1/houses/{houseId}/registration',
     'POST /v1/houses/{houseId}/inspections',
     'POST /v1/landlords',
+    'POST /v1/letters',
+    'POST /v1/letters/batch',
   ];
 
   it('viewers never write; grid keys write only door-to-door work', () => {
@@ -83,7 +86,7 @@ describe('the functions enforce the same roles', () => {
     tenants: tenantHandlers.map((h) => h.declaration),
     grids: gridHandlers.map((h) => h.declaration),
     people: peopleHandlers.map((h) => h.declaration),
-    housing: housingHandlers.map((h) => h.declaration),
+    housing: [...housingHandlers, ...letterHandlers].map((h) => h.declaration),
     stats: statisticsHandlers(engine).map((h) => h.declaration),
   };
 

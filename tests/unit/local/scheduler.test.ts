@@ -40,6 +40,7 @@ describe('nextRunAt', () => {
     const runs = Object.fromEntries(schedules.map((s) => [s.name, iso(nextRunAt(s, after))]));
     expect(runs).toEqual({
       'close-stale-registrations': '2024-06-01T16:30:00.000Z',
+      'flag-expiring-letters': '2024-06-01T17:00:00.000Z',
       'reconcile-counters': '2024-06-01T18:00:00.000Z',
     });
   });
@@ -224,6 +225,7 @@ describe('Scheduler', () => {
     scheduler.start();
     expect(scheduler.nextRuns()).toEqual({
       'close-stale-registrations': new Date('2024-03-10T16:30:00Z'),
+      'flag-expiring-letters': new Date('2024-03-10T17:00:00Z'),
       'reconcile-counters': new Date('2024-03-10T18:00:00Z'),
     });
     await clock.advance(29 * 60_000);
@@ -240,13 +242,14 @@ describe('Scheduler', () => {
     await clock.advance(24 * 3_600_000);
     expect(calls.map((c) => c.event.time)).toEqual([
       '2024-03-10T16:30:00Z',
+      '2024-03-10T17:00:00Z',
       '2024-03-10T18:00:00Z',
       '2024-03-11T16:30:00Z',
     ]);
     await scheduler.stop();
     expect(clock.pending()).toBe(0);
     await clock.advance(7 * 24 * 3_600_000);
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(4);
   });
 
   it('keeps firing at local time through a DST change (Europe/Berlin, spring forward)', async () => {

@@ -20,7 +20,7 @@ export const letterRoutes = {
     access: fieldWorkers,
     // the house (GetItem), the transaction; the tenant's settings (GetItem) only for a kind
     // that is not built in while the key's settings do not carry `extraLetterKinds`
-    budget: 3,
+    budget: 2,
     summary: 'Record a signed letter (security responsibility, guarantee, …) for a house',
     body: letterBody,
     response: letterSchema,
@@ -31,7 +31,7 @@ export const letterRoutes = {
     path: '/v1/letters/batch',
     access: fieldWorkers,
     // the houses (one BatchGet), the settings (at most once), one transaction per item
-    budget: 4,
+    budget: 2,
     summary: 'Record up to 100 letters (per-item results)',
     body: batchBody,
     response: batchResponse,
@@ -60,7 +60,7 @@ export const letterRoutes = {
     method: 'GET',
     path: '/v1/letters/{letterId}',
     access: anyRole,
-    budget: 2,
+    budget: 1,
     summary: 'One letter',
     response: letterSchema,
   }),
@@ -68,7 +68,7 @@ export const letterRoutes = {
     method: 'POST',
     path: '/v1/letters/{letterId}/revocation',
     access: registryWriters,
-    budget: 3,
+    budget: 2,
     summary: 'Revoke a valid letter (If-Match)',
     body: revocationBody,
     response: letterSchema,
