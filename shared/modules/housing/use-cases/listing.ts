@@ -86,8 +86,10 @@ export async function listHouses(
             limit,
             ...at,
           });
-  if (gridId !== undefined && afterSk === undefined && page.houses.length === 0 && !page.more) {
-    await gridInScope(principal, gridId); // an empty first page: is the grid there at all?
+  if (afterSk === undefined && page.houses.length === 0 && !page.more) {
+    // an empty first page: are the grid and the landlord there at all (another tenant's: 404)?
+    if (gridId !== undefined) await gridInScope(principal, gridId);
+    if (landlordId !== undefined) await landlordOf(principal, landlordId);
   }
   return pageFrom(principal, q, page, secret);
 }
