@@ -148,8 +148,6 @@ describe('every page', () => {
   it('every housing page: no serious accessibility violation, photographed at both widths', async () => {
     // A grid's houses in two buildings (one over-occupied, one discovered, one closed, one
     // banned with its occupant), two landlords, letters of two kinds.
-    // TEMPORARY while the letters routes are being wired: letters only when the stack has them.
-    const lettersWired = (await call('GET', '/v1/openapi.json')).body.paths['/v1/letters'] !== undefined;
     const resident = (await call('GET', `/v1/people/${personId}`, t.adminKey)).body;
     const today = todayIn('Asia/Shanghai');
     const gridId = resident.gridId as string;
@@ -197,17 +195,16 @@ describe('every page', () => {
     );
     expect(closing.status, JSON.stringify(closing.body)).toBe(200);
     const home = houses[0]!;
-    const letter = lettersWired
-      ? await signLetter(t.adminKey, home.houseId, { kind: 'landlord', landlordId: owner.landlordId })
-      : undefined;
-    if (lettersWired) {
-      await signLetter(
-        t.adminKey,
-        houses[1]!.houseId,
-        { kind: 'landlord', landlordId: owner.landlordId },
-        { kind: 'fire-safety-pledge' },
-      );
-    }
+    const letter = await signLetter(t.adminKey, home.houseId, {
+      kind: 'landlord',
+      landlordId: owner.landlordId,
+    });
+    await signLetter(
+      t.adminKey,
+      houses[1]!.houseId,
+      { kind: 'landlord', landlordId: owner.landlordId },
+      { kind: 'fire-safety-pledge' },
+    );
     // The resident lives in the first house; two more crowd into 402 (at most 1), which is banned.
     expect(
       (await call('PATCH', `/v1/people/${personId}`, t.adminKey, { houseId: home.houseId })).status,
@@ -247,13 +244,9 @@ describe('every page', () => {
       ['/landlords', 'housing-landlords'],
       [`/landlords/${owner.landlordId}`, 'housing-landlord'],
       ['/landlords/new', 'housing-landlord-new'],
-      ...(letter
-        ? ([
-            ['/letters', 'housing-letters'],
-            ['/letters/expiring', 'housing-letters-expiring'],
-            [`/letters/${letter.letterId}`, 'housing-letter'],
-          ] as const)
-        : []),
+      ['/letters', 'housing-letters'],
+      ['/letters/expiring', 'housing-letters-expiring'],
+      [`/letters/${letter.letterId}`, 'housing-letter'],
       ['/houses/banned-occupied', 'housing-banned-occupied'],
       ['/houses/lapsed-letters', 'housing-lapsed-letters'],
       ['/', 'housing-dashboard'],
@@ -271,12 +264,18 @@ describe('every page', () => {
     await page.locator('button[data-action="occupants"]').first().click();
     await page.locator('[data-table="occupants"]').first().waitFor();
     await check('housing-banned-occupied-open');
-    if (letter) {
-      await page.goto(consoleUrl(`/letters/${letter.letterId}`));
-      await settle(page);
-      await page.locator('button[data-action="revoke"]').click();
-      await check('housing-letter-revoke');
-    }
+    await page.goto(consoleUrl(`/letters/${letter.letterId}`));
+    await settle(page);
+    await page.locator('button[data-action="revoke"]').click();
+    await page.locator('#revoke-reason').fill('Signed by the wrong person');
+    await check('housing-letter-revoke');
+    await page.locator('form[data-form="revoke"] button[type="submit"]').click();
+    await expect
+      .poll(() =>
+        page.locator('[data-field="status"] [data-letter-status]').getAttribute('data-letter-status'),
+      )
+      .toBe('revoked');
+    expect(await page.locator('main').textContent()).toContain('Signed by the wrong person');
     await signOut(page);
     expect(errors).toEqual([]);
   });

@@ -65,15 +65,18 @@ export function PartyName({ party }: { party: LetterParty | undefined }) {
   );
   if (!party) return <>—</>;
   const kind = labelOf(t, 'partyKind', party.kind);
+  const prefix = t('labelValue', { label: kind, value: '' });
   if (party.kind === 'landlord')
     return (
       <>
-        {kind}: <Link href={`/landlords/${party.landlordId}`}>{landlord?.name ?? party.landlordId}</Link>
+        {prefix}
+        <Link href={`/landlords/${party.landlordId}`}>{landlord?.name ?? party.landlordId}</Link>
       </>
     );
   return (
     <>
-      {kind}: <Link href={`/people/${party.personId}`}>{person?.name ?? party.personId}</Link>
+      {prefix}
+      <Link href={`/people/${party.personId}`}>{person?.name ?? party.personId}</Link>
     </>
   );
 }
