@@ -303,6 +303,19 @@ describe('flag-expiring-letters: phase 2 (expire) and the house’s security let
     ).toEqual(['security-letter-lapsed', 'security-letter-renewed']);
   });
 
+  it('a closed house is not marked when its last security letter expires (its letting stopped)', async () => {
+    const w = await setup();
+    const closed = await w.house();
+    const registered = await w.house();
+    const yesterday = { validFrom: w.day(-100), validUntil: w.day(-1) };
+    await w.sign(closed, yesterday);
+    await w.sign(registered, yesterday);
+    await w.setHouseStatus(closed, 'closed');
+    expect(await flagExpiringLetters(w.principal)).toMatchObject({ expired: 2, housesLapsed: 1 });
+    expect((await item(housingKeys.house(w.principal, closed))).securityLetterLapsedOn).toBeNull();
+    expect((await item(housingKeys.house(w.principal, registered))).securityLetterLapsedOn).toBe(w.today);
+  });
+
   it('a house the job marked after the letter read it: the new letter is retried and still clears the mark', async () => {
     const w = await setup();
     const h = await w.house();

@@ -131,8 +131,11 @@ async function expireOne(
     let houseMark: HouseMark | undefined;
     if (letter.kind === securityKind) {
       const house = await repo.house(letter.houseId);
+      // Only a house that is let under the registry's watch needs a new letter: not a closed one
+      // (letting stopped) — a banned or discovered one still does (people may live there).
       if (
         house &&
+        house.status !== 'closed' &&
         house.securityLetterLapsedOn === null &&
         leavesHouseWithoutSecurityLetter(letter, await repo.lettersOfHouse(letter.houseId), today)
       ) {
