@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayIn } from '../../shared/platform/dates.js';
 import { call, nextIdNumber, type Township, township } from './support/api.js';
 import {
   assertNoRawIdNumbers,
@@ -8,7 +9,7 @@ import {
   pageTexts,
   screenshotBoth,
 } from './support/checks.js';
-import { addHouse, creditCode } from './support/housing.js';
+import { addHouse, creditCode, eventually } from './support/housing.js';
 import {
   collectPageErrors,
   connectBrowser,
@@ -420,6 +421,113 @@ describe('languages', () => {
     expect(await page.locator('[data-field="registeredOn"]').textContent()).toMatch(
       /^\d{4}年\d{1,2}月\d{1,2}日$/,
     );
+    await signOut(page);
+  });
+});
+
+describe('the other house actions', () => {
+  it('registers a discovered house, records an inspection, refuses to close it while someone lives there, closes, reopens, lifts a ban', async () => {
+    const { landlordId } = journey;
+    if (!landlordId) throw new Error('the clerk journey did not finish');
+    const found = await addHouse(t.adminKey, grid1, {
+      status: 'discovered',
+      address: { estate: 'Riverside Court', building: '2', floor: '1', room: '103' },
+    });
+    await signIn(page, clerkKey);
+    await page.goto(consoleUrl(`/houses/${found.houseId}`));
+    await settle(page);
+    expect(await actionButtons(page)).toEqual(['register', 'inspect', 'edit']);
+
+    // Register: the landlord found by the first characters of the name.
+    await page.locator('button[data-action="register"]').click();
+    await page.locator('#register-landlordId-search').fill('Zhang');
+    await page.locator(`#register-landlordId option[value="${landlordId}"]`).waitFor({ state: 'attached' });
+    await page.locator('#register-landlordId').selectOption(landlordId);
+    await assertNoSeriousA11yViolations(page, 'house: register form');
+    await page.locator('form[data-form="register"] button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('.page-actions [data-house-status]').getAttribute('data-house-status'))
+      .toBe('registered');
+    expect(await page.locator('[data-field="landlord"]').textContent()).toBe('Zhang Wei');
+
+    // An inspection with a hazard.
+    await page.locator('button[data-action="inspect"]').click();
+    await page.locator('#inspect-findings').fill('Wiring exposed in the kitchen');
+    await page.locator('input[name="hazard"]').check();
+    await page.locator('form[data-form="inspect"] button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('[data-field="lastInspection"]').textContent())
+      .toContain('Wiring exposed in the kitchen');
+    expect(await page.locator('[data-field="lastInspection"]').textContent()).toContain('发现隐患');
+
+    // Someone moves in: closing is refused, in words, until they are written off.
+    const tenant = await t.register(grid1, { name: 'Qian Yu', houseId: found.houseId });
+    await eventually(
+      () => call('GET', `/v1/houses/${found.houseId}`, t.adminKey),
+      (r) => r.body.occupants === 1,
+    );
+    await page.reload();
+    await settle(page);
+    await page.locator('button[data-action="close"]').click();
+    await page.locator('#close-reason').selectOption('letting-stopped');
+    const close = page.locator('form[data-form="close"] button[type="submit"]');
+    await close.click();
+    const refusal = page.locator('[data-refusal="occupied"]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('仍有 1 名在册人员住在这里');
+    expect(await page.locator('[data-conflict]').count()).toBe(0);
+    await assertNoSeriousA11yViolations(page, 'house: closure refused');
+    const gone = await call('POST', `/v1/people/${tenant.personId}/departure`, t.adminKey, {
+      departedOn: todayIn('Asia/Shanghai'),
+      reason: 'left',
+    });
+    expect(gone.status).toBe(200);
+    await eventually(
+      () => call('GET', `/v1/houses/${found.houseId}`, t.adminKey),
+      (r) => r.body.occupants === 0,
+    );
+    await close.click();
+    await expect
+      .poll(() => page.locator('.page-actions [data-house-status]').getAttribute('data-house-status'))
+      .toBe('closed');
+    expect(await page.locator('[data-notice="closed"]').textContent()).toContain('停止出租');
+    expect(await actionButtons(page)).toEqual(['reopen']);
+
+    // Reopened; then banned (through the API) and lifted here.
+    await page.locator('button[data-action="reopen"]').click();
+    await page.locator('form[data-form="reopen"] button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('.page-actions [data-house-status]').getAttribute('data-house-status'))
+      .toBe('registered');
+    const current = (await call('GET', `/v1/houses/${found.houseId}`, t.adminKey)).body;
+    const ban = await call(
+      'POST',
+      `/v1/houses/${found.houseId}/ban`,
+      t.adminKey,
+      { reason: 'Unsafe wiring', basis: 'Fire code 5.2', bannedOn: todayIn('Asia/Shanghai') },
+      { 'if-match': `"${current.version}"` },
+    );
+    expect(ban.status).toBe(200);
+    await page.reload();
+    await settle(page);
+    await page.locator('button[data-action="lift"]').click();
+    await page.locator('form[data-form="lift"] button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('.page-actions [data-house-status]').getAttribute('data-house-status'))
+      .toBe('registered');
+    await expect
+      .poll(() =>
+        page.locator('ol.timeline li').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-action'))),
+      )
+      .toEqual([
+        'created-as-discovered',
+        'registered',
+        'inspected',
+        'closed',
+        'reopened',
+        'banned',
+        'lifted',
+      ]);
     await signOut(page);
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { todayIn } from '../../../../shared/platform/dates';
-import { api, idempotencyKeys } from '../../core/api';
+import { ApiError, api, idempotencyKeys } from '../../core/api';
 import { useT } from '../../core/i18n';
 import { common } from '../../core/messages';
 import { useSession } from '../../core/session';
@@ -241,6 +241,11 @@ export function CloseForm(props: HouseActionProps) {
   const [own, setOwn] = useState<Partial<Record<string, string>>>({});
   const s = useHousePost(props, 'closure');
   const after = useAfterReload(props.house, 'close');
+  const occupants =
+    s.error instanceof ApiError && s.error.status === 409
+      ? (s.error.problem as { occupants?: unknown }).occupants
+      : undefined;
+  const occupied = typeof occupants === 'number' ? occupants : undefined;
   return (
     <ActionForm
       id="close"
@@ -257,7 +262,13 @@ export function CloseForm(props: HouseActionProps) {
     >
       <p class="note">{t('closeHelp')}</p>
       <ConflictNotice conflict={s.conflict} onReload={s.reload} busy={s.busy} afterReload={after} />
-      <FormAlert error={s.error} fields={['reason', 'closedOn']} />
+      {occupied !== undefined ? (
+        <div class="alert alert--error" role="alert" data-refusal="occupied">
+          {t('closeOccupied', { n: occupied })}
+        </div>
+      ) : (
+        <FormAlert error={s.error} fields={['reason', 'closedOn']} />
+      )}
       <SelectField
         id="close-reason"
         label={t('closeReason')}

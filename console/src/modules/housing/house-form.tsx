@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, idempotencyKeys } from '../../core/api';
+import { ApiError, api, idempotencyKeys } from '../../core/api';
 import { type Translate, useT } from '../../core/i18n';
 import { common } from '../../core/messages';
-import { navigate } from '../../core/router';
+import { Link, navigate } from '../../core/router';
 import { Button, FormAlert, fieldError, RadioGroup, SelectField, TextField } from '../../ui/form';
 import { gridLabel, useGrids } from '../grids/use-grids';
 import { LandlordPicker } from './landlord-picker';
@@ -309,6 +309,10 @@ export function RegisterHousePage({ query }: { query: URLSearchParams }) {
     setOwn((e) => ({ ...e, [f]: undefined }));
   };
   const err = (f: string) => fieldError(f, own, error);
+  const duplicateOf =
+    error instanceof ApiError && error.status === 409
+      ? (error.problem as { houseId?: string }).houseId
+      : undefined;
   const shown = [
     'gridId',
     'status',
@@ -354,6 +358,11 @@ export function RegisterHousePage({ query }: { query: URLSearchParams }) {
         }}
       >
         <FormAlert error={error} fields={shown} />
+        {duplicateOf ? (
+          <p class="alert alert--warning">
+            {t('duplicatePlaque')} <Link href={`/houses/${duplicateOf}`}>{t('openExistingHouse')}</Link>
+          </p>
+        ) : null}
         <SelectField
           id="gridId"
           label={t('grid')}

@@ -189,6 +189,8 @@ export const housingMessages = defineMessages({
     closeTitle: 'Close (letting stopped)',
     closeReason: 'Reason',
     closeHelp: 'Only a house where nobody lives can be closed.',
+    closeOccupied:
+      '{n} registered people still live here: move them (a verification visit, "moved") or write them off first, then close the house.',
     reopenTitle: 'Reopen',
     reopenedOn: 'Registered again on',
     inspectTitle: 'Record an inspection',
@@ -329,6 +331,8 @@ export const housingMessages = defineMessages({
     contactsLegend: 'Contacts (optional)',
     saveHouse: 'Save the house',
     houseSaved: 'The house is saved.',
+    duplicatePlaque: 'A house with this plaque number is already recorded in this township.',
+    openExistingHouse: 'Open that house',
   },
   'zh-CN': {
     sectionNav: '出租房屋',
@@ -516,6 +520,7 @@ export const housingMessages = defineMessages({
     closeTitle: '停租（不再出租）',
     closeReason: '原因',
     closeHelp: '只有无人居住的房屋才能停租。',
+    closeOccupied: '仍有 {n} 名在册人员住在这里：请先将他们搬迁（上门核查结果为“已搬迁”）或注销，再停租。',
     reopenTitle: '重新启用',
     reopenedOn: '重新登记日期',
     inspectTitle: '记录上门检查',
@@ -650,6 +655,8 @@ export const housingMessages = defineMessages({
     contactsLegend: '联系人（选填）',
     saveHouse: '保存房屋',
     houseSaved: '房屋已保存。',
+    duplicatePlaque: '本乡镇已录入此编号的房屋。',
+    openExistingHouse: '打开该房屋',
   },
 });
 export type HousingKey = keyof (typeof housingMessages)['en'];

@@ -355,7 +355,9 @@ export function useVersionedSubmit<T>(props: { onSaved(record: T): void; reload(
         setConflict({ state: 'none' });
         props.onSaved(saved);
       } catch (e) {
-        if (e instanceof ApiError && e.isConflict)
+        // A 409 that names its reason (people still living in a house being closed) is a
+        // refusal to explain, not a version conflict to reload.
+        if (e instanceof ApiError && e.isConflict && !isRefusal(e))
           setConflict({ state: 'conflict', status: e.status, detail: e.problem.detail });
         else setError(e);
       } finally {
@@ -374,6 +376,10 @@ export function useVersionedSubmit<T>(props: { onSaved(record: T): void; reload(
       }
     },
   };
+}
+
+function isRefusal(e: ApiError): boolean {
+  return e.status === 409 && typeof (e.problem as { occupants?: unknown }).occupants === 'number';
 }
 
 export function ConflictNotice({
