@@ -50,7 +50,7 @@ const navHrefs = (p: Page) =>
 describe('role views', () => {
   it('a viewer sees no raw ID number on any page, and no button for a change', async () => {
     await signIn(page, await t.key('viewer'));
-    expect(await navHrefs(page)).toEqual(['/', '/people', '/people/due', '/grids', '/settings']);
+    expect(await navHrefs(page)).toEqual(['/', '/people', '/people/due', '/houses', '/grids', '/settings']);
     const pages = ['/', '/people', '/people/due', `/people/${inGrid1.personId}`, '/grids', '/settings'];
     for (const path of pages) {
       await page.goto(consoleUrl(path));
@@ -84,7 +84,7 @@ describe('role views', () => {
 
   it('a grid key sees only its grids and may verify but not write off, edit or register', async () => {
     await signIn(page, await t.key('grid', [grid1]));
-    expect(await navHrefs(page)).toEqual(['/', '/people', '/people/due', '/grids', '/settings']);
+    expect(await navHrefs(page)).toEqual(['/', '/people', '/people/due', '/houses', '/grids', '/settings']);
     expect(await page.locator('tr[data-grid]').count()).toBe(1);
     expect(await page.locator(`tr[data-grid="${grid1}"]`).count()).toBe(1);
     expect(await page.locator('body').textContent()).not.toContain('South Grid');
@@ -125,6 +125,7 @@ describe('role views', () => {
       '/people',
       '/people/due',
       '/people/new',
+      '/houses',
       '/grids',
       '/settings',
     ]);
