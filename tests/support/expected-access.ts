@@ -60,6 +60,8 @@ export const expectedAccess: Record<string, 'public' | readonly Role[]> = {
   'PATCH /v1/landlords/{landlordId}': ['admin', 'office'],
   'GET /v1/landlords/{landlordId}/houses': ['admin', 'office', 'grid', 'viewer'],
   'GET /v1/landlords/{landlordId}/history': ['admin', 'office', 'grid'],
+  'GET /v1/landlords/{landlordId}/access-log': ['admin'],
+  'GET /v1/houses/{houseId}/access-log': ['admin'],
   // housing: letters (docs/housing.md, "Routes")
   'POST /v1/letters': ['admin', 'office', 'grid'],
   'POST /v1/letters/batch': ['admin', 'office', 'grid'],

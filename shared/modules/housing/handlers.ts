@@ -1,6 +1,6 @@
 import { toProblem } from '../../platform/http/problem.js';
 import { etag, ifMatch } from '../../platform/http/request.js';
-import { implement } from '../../platform/http/route.js';
+import { implement, routeKeyOf } from '../../platform/http/route.js';
 import { housingProblem } from './errors.js';
 import { houseRepository, landlordRepository } from './repository.js';
 import { housingRoutes as routes } from './routes.js';
@@ -13,16 +13,24 @@ import {
   reopenHouse,
   updateHouse,
 } from './rules/house.js';
+import { accessLogOfHouse, accessLogOfLandlord } from './use-cases/access-log.js';
 import { recordBatch } from './use-cases/batch.js';
 import {
   assertUnoccupied,
   changeHouse,
   houseInScope,
   recordHouse,
+  recordHouseAccess,
   viewOf,
   viewsOf,
 } from './use-cases/houses.js';
-import { changeLandlord, landlordOf, listLandlords, recordLandlord } from './use-cases/landlords.js';
+import {
+  changeLandlord,
+  landlordOf,
+  listLandlords,
+  recordLandlord,
+  recordLandlordAccess,
+} from './use-cases/landlords.js';
 import {
   listBannedOccupied,
   listHouses,
@@ -33,17 +41,27 @@ import { landlordView } from './use-cases/view.js';
 
 const now = () => new Date().toISOString();
 
-/** Thin handlers: parse (by the declaration) → authorize (role by the declaration, scope in the use case) → use case → respond. */
+/**
+ * Thin handlers: parse (by the declaration) → authorize (role by the declaration, scope in the use
+ * case) → use case → respond. An answer showing a landlord's raw ID number or phone, or a house's
+ * contacts' raw phones, leaves an access entry per landlord or house shown (docs/housing.md,
+ * "Access log"): writes in their own transaction, reads after reading, before answering.
+ */
 export const housingHandlers = [
   implement(routes.createHouse, async ({ principal, body }) => {
-    const house = await recordHouse({ principal, body });
+    const house = await recordHouse({ principal, body, route: routeKeyOf(routes.createHouse) });
     // a new house has no occupants yet: nothing to read
     return { body: await viewOf(principal, house, 0), headers: etag(house) };
   }),
 
   implement(routes.batchHouses, async ({ principal, body }) => {
     const isClientError = (error: unknown) => (toProblem(error, housingProblem)?.status ?? 500) < 500;
-    const outcomes = await recordBatch({ principal, items: body.items, isClientError });
+    const outcomes = await recordBatch({
+      principal,
+      items: body.items,
+      isClientError,
+      route: routeKeyOf(routes.batchHouses),
+    });
     const recorded = outcomes.flatMap((o) => ('house' in o ? [o.house] : []));
     const views = new Map(
       (await viewsOf(principal, recorded, false, new Map(recorded.map((h) => [h.houseId, 0])))).map((v) => [
@@ -69,11 +87,16 @@ export const housingHandlers = [
 
   implement(routes.listHouses, async ({ principal, query }) => {
     const page = await listHouses(principal, query);
+    await recordHouseAccess(principal, page.houses, { route: routeKeyOf(routes.listHouses), inList: true });
     return { body: { items: await viewsOf(principal, page.houses, true), nextCursor: page.nextCursor } };
   }),
 
   implement(routes.bannedOccupied, async ({ principal, query }) => {
     const page = await listBannedOccupied(principal, query);
+    await recordHouseAccess(principal, page.houses, {
+      route: routeKeyOf(routes.bannedOccupied),
+      inList: true,
+    });
     return {
       body: {
         items: await viewsOf(principal, page.houses, true, page.occupants),
@@ -84,11 +107,16 @@ export const housingHandlers = [
 
   implement(routes.lapsedLetters, async ({ principal, query }) => {
     const page = await listLapsedLetters(principal, query);
+    await recordHouseAccess(principal, page.houses, {
+      route: routeKeyOf(routes.lapsedLetters),
+      inList: true,
+    });
     return { body: { items: await viewsOf(principal, page.houses, true), nextCursor: page.nextCursor } };
   }),
 
   implement(routes.getHouse, async ({ principal, params }) => {
     const house = await houseInScope(principal, params.houseId);
+    await recordHouseAccess(principal, [house], { route: routeKeyOf(routes.getHouse), inList: false });
     return { body: await viewOf(principal, house), headers: etag(house) };
   }),
 
@@ -97,6 +125,7 @@ export const housingHandlers = [
       principal,
       houseId: params.houseId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.updateHouse),
       step: (h) => updateHouse(h, body, now()),
     });
     return { body: await viewOf(principal, house), headers: etag(house) };
@@ -107,6 +136,7 @@ export const housingHandlers = [
       principal,
       houseId: params.houseId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.registerHouse),
       step: (h, today) => registerHouse(h, body, today, now()),
     });
     return { body: await viewOf(principal, house), headers: etag(house) };
@@ -117,6 +147,7 @@ export const housingHandlers = [
       principal,
       houseId: params.houseId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.banHouse),
       step: (h, today) => banHouse(h, body, today, now()),
     });
     return { body: await viewOf(principal, house), headers: etag(house) };
@@ -127,6 +158,7 @@ export const housingHandlers = [
       principal,
       houseId: params.houseId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.liftBan),
       step: (h, today) => liftBan(h, body, today, now()),
       extra: { liftedOn: body.liftedOn },
     });
@@ -138,6 +170,7 @@ export const housingHandlers = [
       principal,
       houseId: params.houseId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.closeHouse),
       step: (h, today) => closeHouse(h, body, today, now()),
       before: (tr) => assertUnoccupied(principal, tr.house.houseId),
     });
@@ -150,6 +183,7 @@ export const housingHandlers = [
       principal,
       houseId: params.houseId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.reopenHouse),
       step: (h, today) => reopenHouse(h, body, today, now()),
     });
     return { body: await viewOf(principal, house), headers: etag(house) };
@@ -160,6 +194,7 @@ export const housingHandlers = [
       principal,
       houseId: params.houseId,
       expectedVersion: ifMatch(headers),
+      route: routeKeyOf(routes.inspectHouse),
       step: (h, today) => inspectHouse(h, body, today, now()),
       extra: { inspectedOn: body.inspectedOn, hazard: body.hazard ?? false },
     });
@@ -172,12 +207,16 @@ export const housingHandlers = [
   }),
 
   implement(routes.createLandlord, async ({ principal, body }) => {
-    const landlord = await recordLandlord(principal, body);
+    const landlord = await recordLandlord(principal, body, routeKeyOf(routes.createLandlord));
     return { body: landlordView(landlord, { principal, inList: false }), headers: etag(landlord) };
   }),
 
   implement(routes.listLandlords, async ({ principal, query }) => {
     const page = await listLandlords(principal, query);
+    await recordLandlordAccess(principal, page.landlords, {
+      route: routeKeyOf(routes.listLandlords),
+      inList: true,
+    });
     return {
       body: {
         items: page.landlords.map((l) => landlordView(l, { principal, inList: true })),
@@ -188,6 +227,10 @@ export const housingHandlers = [
 
   implement(routes.getLandlord, async ({ principal, params }) => {
     const landlord = await landlordOf(principal, params.landlordId);
+    await recordLandlordAccess(principal, [landlord], {
+      route: routeKeyOf(routes.getLandlord),
+      inList: false,
+    });
     return { body: landlordView(landlord, { principal, inList: false }), headers: etag(landlord) };
   }),
 
@@ -197,14 +240,27 @@ export const housingHandlers = [
       landlordId: params.landlordId,
       expectedVersion: ifMatch(headers),
       changes: body,
+      route: routeKeyOf(routes.updateLandlord),
     });
     return { body: landlordView(landlord, { principal, inList: false }), headers: etag(landlord) };
   }),
 
   implement(routes.landlordHouses, async ({ principal, params, query }) => {
     const page = await listLandlordHouses(principal, params.landlordId, query);
+    await recordHouseAccess(principal, page.houses, {
+      route: routeKeyOf(routes.landlordHouses),
+      inList: true,
+    });
     return { body: { items: await viewsOf(principal, page.houses, true), nextCursor: page.nextCursor } };
   }),
+
+  implement(routes.landlordAccessLog, async ({ principal, params, query }) => ({
+    body: await accessLogOfLandlord(principal, params.landlordId, query),
+  })),
+
+  implement(routes.houseAccessLog, async ({ principal, params, query }) => ({
+    body: await accessLogOfHouse(principal, params.houseId, query),
+  })),
 
   implement(routes.landlordHistory, async ({ principal, params }) => {
     const landlord = await landlordOf(principal, params.landlordId);

@@ -35,6 +35,15 @@ export const housingKeys = {
     sk: `EVENT#${at}#${eventId}`,
   }),
   eventPrefix: 'EVENT#',
+  /**
+   * Who saw a landlord's or a house's raw identifiers (the people module's access log, of these
+   * subjects): an entry beside its landlord or house, in its partition, newest last in key order.
+   */
+  accessEntry: (partition: string, at: string, entryId: string): ItemKey => ({
+    pk: partition,
+    sk: `ACCESS#${at}#${entryId}`,
+  }),
+  accessPrefix: 'ACCESS#',
   /** One house per plaque number in a township (`plaqueHash`: a hash of the normalised plaque). */
   plaqueGuard: (t: TenantContext, plaqueHash: string): ItemKey => ({
     pk: `${tenantPk(t)}#PLAQUE#${plaqueHash}`,

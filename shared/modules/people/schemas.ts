@@ -129,16 +129,41 @@ export const historyResponse = z.object({
 
 export const accessLogQuery = z.strictObject({ limit: limitQuery, cursor: cursorQuery });
 
-/** Who saw a person's raw identifiers: key, person, route, when and which fields (never the values). */
-export const accessLogResponse = pageOf(
+const accessActor = z.object({ keyId: z.string(), name: z.string() });
+
+/**
+ * Who saw whose raw identifiers: key, subject, route, when and which fields (never the values).
+ * A person's entry keeps `personId` (as before subjects were named) and names its `subject`; a
+ * landlord's (an individual's ID number, any landlord's phone) and a house's (its caretaker's
+ * and security responsible's phones) name only their `subject`. A person's log holds person
+ * entries only; an API key's log holds every kind.
+ */
+export const accessLogEntry = z.union([
   z.object({
     at: timestamp,
     personId: z.string(),
-    actor: z.object({ keyId: z.string(), name: z.string() }),
+    subject: z.object({ kind: z.literal('person'), personId: z.string() }),
+    actor: accessActor,
     route: z.string(),
     fields: z.array(z.enum(['idNumber', 'phone'])),
   }),
-);
+  z.object({
+    at: timestamp,
+    subject: z.object({ kind: z.literal('landlord'), landlordId: z.string() }),
+    actor: accessActor,
+    route: z.string(),
+    fields: z.array(z.enum(['idNumber', 'phone'])),
+  }),
+  z.object({
+    at: timestamp,
+    subject: z.object({ kind: z.literal('house'), houseId: z.string() }),
+    actor: accessActor,
+    route: z.string(),
+    fields: z.array(z.enum(['caretaker.phone', 'securityResponsible.phone'])),
+  }),
+]);
+
+export const accessLogResponse = pageOf(accessLogEntry);
 
 export const dueQuery = z.strictObject({
   gridId: entityId.optional(),

@@ -79,6 +79,8 @@ const houseBody = (over: Record<string, unknown> = {}) => ({
   landlordId,
   registeredOn: '2026-01-05',
   maxOccupants: 3,
+  // a contact's phone: every answer showing it raw to the admin writes its access entry
+  caretaker: { name: 'Budget Caretaker', phone: '13900000000' },
   ...over,
 });
 const newHouse = async (over: Record<string, unknown> = {}): Promise<string> => {
@@ -115,6 +117,7 @@ const housePreparation: Record<string, () => Promise<string>> = {
     houseIn('closure', { reason: 'letting-stopped', closedOn: '2026-02-01' }),
   'POST /v1/houses/{houseId}/inspections': () => newHouse(),
   'GET /v1/houses/{houseId}/history': () => newHouse(),
+  'GET /v1/houses/{houseId}/access-log': () => newHouse(),
 };
 
 /** A letter on a fresh house (docs/housing.md, "Letter"), and what a letter scenario needs first. */
@@ -223,6 +226,8 @@ const scenarios: Record<string, () => Promise<Answer>> = {
     }),
   'GET /v1/houses/{houseId}/history': () =>
     call('GET', `/v1/houses/${ready.house()}/history`, { key: admin }),
+  'GET /v1/houses/{houseId}/access-log': () =>
+    call('GET', `/v1/houses/${ready.house()}/access-log`, { key: admin }),
   'POST /v1/landlords': () => call('POST', '/v1/landlords', { key: admin, body: landlordBody() }),
   'GET /v1/landlords': () => call('GET', '/v1/landlords?limit=5', { key: admin }),
   'GET /v1/landlords/{landlordId}': () => call('GET', `/v1/landlords/${landlordId}`, { key: admin }),
@@ -232,6 +237,8 @@ const scenarios: Record<string, () => Promise<Answer>> = {
     call('GET', `/v1/landlords/${landlordId}/houses?limit=5`, { key: admin }),
   'GET /v1/landlords/{landlordId}/history': () =>
     call('GET', `/v1/landlords/${landlordId}/history`, { key: admin }),
+  'GET /v1/landlords/{landlordId}/access-log': () =>
+    call('GET', `/v1/landlords/${landlordId}/access-log`, { key: admin }),
   // housing: letters (the house or letter each needs is made beforehand, not counted)
   'POST /v1/letters': () => call('POST', '/v1/letters', { key: admin, body: letterBody(ready.ofLetters()) }),
   'POST /v1/letters/batch': () =>

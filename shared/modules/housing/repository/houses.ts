@@ -6,8 +6,10 @@ import { type IndexDefinition, registryIndexes } from '../../../platform/table/d
 import { batchGet, isTransactionConflict, queryAll, transactWrite } from '../../../platform/table/query.js';
 import type { ItemKey, TenantContext } from '../../../platform/table/tenant-context.js';
 import { gridKeys } from '../../grids/keys.js';
+import type { SubjectAccessEntry } from '../../people/repository/access-log.js';
 import { housingIndexKeys as indexKeys, housingKeys as keys } from '../keys.js';
 import { type House, type HouseTransition, plaqueHash } from '../rules/house.js';
+import { accessPut } from './access.js';
 import { DuplicatePlaqueError, StaleHouseError, UnknownGridError, UnknownLandlordError } from './errors.js';
 import { houseEventDays, houseEventItem, houseFromItem, houseItem, plaqueGuardItem } from './items.js';
 
@@ -196,8 +198,10 @@ export function houseRepository(t: TenantContext) {
       transition: HouseTransition;
       actor: Actor;
       gridKnown?: boolean;
+      /** The answer shows the house's contacts' phones raw: its access entry, in the transaction. */
+      access?: SubjectAccessEntry;
     }): Promise<House> {
-      const { transition: tr, actor, gridKnown = false } = creation;
+      const { transition: tr, actor, gridKnown = false, access } = creation;
       const h = tr.house;
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         {
@@ -224,6 +228,7 @@ export function houseRepository(t: TenantContext) {
       ];
       const grid = gridKnown ? undefined : items.push(gridCheck(h.gridId)) - 1;
       const landlord = h.landlordId === null ? undefined : items.push(landlordCheck(h.landlordId)) - 1;
+      if (access) items.push(accessPut(table, t, access));
       try {
         await transactWrite({ TransactItems: items });
       } catch (error) {
@@ -246,8 +251,10 @@ export function houseRepository(t: TenantContext) {
       previous: House;
       actor: Actor;
       extra?: Record<string, unknown>;
+      /** The answer shows the house's contacts' phones raw: its access entry, in the transaction. */
+      access?: SubjectAccessEntry;
     }): Promise<House> {
-      const { transition: tr, fromVersion, previous, actor, extra = {} } = change;
+      const { transition: tr, fromVersion, previous, actor, extra = {}, access } = change;
       const h = tr.house;
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         {
@@ -296,6 +303,7 @@ export function houseRepository(t: TenantContext) {
         h.landlordId !== null && h.landlordId !== previous.landlordId
           ? items.push(landlordCheck(h.landlordId)) - 1
           : undefined;
+      if (access) items.push(accessPut(table, t, access));
       try {
         await transactWrite({ TransactItems: items });
       } catch (error) {

@@ -5,8 +5,10 @@ import { documentClient, registryTableName } from '../../../platform/table/clien
 import { registryIndexes } from '../../../platform/table/definition.js';
 import { batchGet, isTransactionConflict, queryAll, transactWrite } from '../../../platform/table/query.js';
 import type { TenantContext } from '../../../platform/table/tenant-context.js';
+import type { SubjectAccessEntry } from '../../people/repository/access-log.js';
 import { housingIndexKeys as indexKeys, housingKeys as keys } from '../keys.js';
 import type { Landlord, LandlordTransition } from '../rules/landlord.js';
+import { accessPut } from './access.js';
 import { DuplicateLandlordError, StaleLandlordError } from './errors.js';
 import type { HistoryEntry } from './houses.js';
 import { landlordEventItem, landlordFromItem, landlordGuardItem, landlordItem } from './items.js';
@@ -46,14 +48,16 @@ export function landlordRepository(t: TenantContext) {
     /**
      * One transaction: the identity guard (one landlord per ID number or credit code: a
      * duplicate, racing or not, fails its condition, which names the existing landlord), the
-     * landlord and its first history event.
+     * landlord and its first history event (and the access entry of the answer, if it shows the
+     * landlord raw).
      */
     async create(creation: {
       transition: LandlordTransition;
       identityHash: string;
       actor: Actor;
+      access?: SubjectAccessEntry;
     }): Promise<Landlord> {
-      const { transition: tr, identityHash, actor } = creation;
+      const { transition: tr, identityHash, actor, access } = creation;
       const l = tr.landlord;
       try {
         await transactWrite({
@@ -74,6 +78,7 @@ export function landlordRepository(t: TenantContext) {
               },
             },
             { Put: { TableName: table, Item: landlordEventItem(t, { transition: tr, actor }) } },
+            ...(access ? [accessPut(table, t, access)] : []),
           ],
         });
       } catch (error) {
@@ -102,14 +107,18 @@ export function landlordRepository(t: TenantContext) {
       return l;
     },
 
-    /** Apply a change conditional on the version it was computed from (StaleLandlordError otherwise). */
+    /**
+     * Apply a change conditional on the version it was computed from (StaleLandlordError
+     * otherwise); the answer's access entry, if any, in the same transaction.
+     */
     async apply(change: {
       transition: LandlordTransition;
       fromVersion: number;
       identityHash: string;
       actor: Actor;
+      access?: SubjectAccessEntry;
     }): Promise<Landlord> {
-      const { transition: tr, fromVersion, identityHash, actor } = change;
+      const { transition: tr, fromVersion, identityHash, actor, access } = change;
       try {
         await transactWrite({
           TransactItems: [
@@ -123,6 +132,7 @@ export function landlordRepository(t: TenantContext) {
               },
             },
             { Put: { TableName: table, Item: landlordEventItem(t, { transition: tr, actor }) } },
+            ...(access ? [accessPut(table, t, access)] : []),
           ],
         });
       } catch (error) {

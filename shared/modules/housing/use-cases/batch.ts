@@ -20,8 +20,10 @@ export async function recordBatch(batch: {
   items: readonly unknown[];
   /** Which errors are the client's to fix (the rest are failures on our side). */
   isClientError: (error: unknown) => boolean;
+  /** The batch's route (each recorded house's access entry is written with it). */
+  route: string;
 }): Promise<BatchOutcome[]> {
-  const { principal, items, isClientError } = batch;
+  const { principal, items, isClientError, route } = batch;
   const knownGrids = new Set((await gridRepository(principal).list()).map((g) => g.gridId));
   const outcomes: BatchOutcome[] = new Array(items.length);
   const lanes = new Map<string, number[]>();
@@ -42,7 +44,7 @@ export async function recordBatch(batch: {
           })),
         );
       }
-      return { house: await recordHouse({ principal, body: parsed.data, knownGrids }) };
+      return { house: await recordHouse({ principal, body: parsed.data, knownGrids, route }) };
     } catch (error) {
       if (isClientError(error)) return { error };
       // One item failing on our side must not abandon the others mid-write: it gets its own

@@ -3,6 +3,7 @@ import { assertInScope } from '../../../platform/access/scope.js';
 import { InvalidInput, NotFound, PreconditionFailed } from '../../../platform/errors.js';
 import { idPattern, mintId } from '../../../platform/ids.js';
 import { workspaceOf } from '../../tenants/use-cases.js';
+import { housingAccessRepository } from '../repository/access.js';
 import { HouseOccupiedError, houseRepository, StaleHouseError } from '../repository.js';
 import {
   createHouse,
@@ -14,7 +15,17 @@ import {
 import type { HouseBody, HouseView } from '../schemas.js';
 import { occupancyOf } from './occupancy.js';
 import { housingSettings } from './settings.js';
-import { houseView } from './view.js';
+import { houseAccessOf, houseView } from './view.js';
+
+/** A read that shows houses' contacts' phones raw leaves one access entry per such house shown. */
+export async function recordHouseAccess(
+  principal: Principal,
+  houses: readonly House[],
+  seen: { route: string; inList: boolean },
+): Promise<void> {
+  const entries = houses.flatMap((h) => houseAccessOf(h, { principal, ...seen }) ?? []);
+  await housingAccessRepository(principal).record(entries);
+}
 
 /** The house, if it exists in this tenant (else 404) and the key's grids cover it (else 403). */
 export async function houseInScope(principal: Principal, houseId: string | undefined): Promise<House> {
@@ -69,8 +80,10 @@ export async function recordHouse(input: {
   body: HouseBody;
   /** Grids known to exist (a batch reads them once); otherwise the transaction checks. */
   knownGrids?: ReadonlySet<string>;
+  /** The route answering with the house (its access entry is written with the house; none without). */
+  route?: string;
 }): Promise<House> {
-  const { principal, body, knownGrids } = input;
+  const { principal, body, knownGrids, route } = input;
   assertInScope(principal, body.gridId, 'record houses in that grid');
   if (knownGrids && !knownGrids.has(body.gridId))
     throw InvalidInput.field('gridId', 'no such grid in this township');
@@ -80,10 +93,12 @@ export async function recordHouse(input: {
     workspaceOf(principal).today,
     new Date().toISOString(),
   );
+  const access = route && houseAccessOf(transition.house, { principal, route, inList: false });
   return houseRepository(principal).create({
     transition,
     actor: actorOf(principal),
     gridKnown: knownGrids !== undefined,
+    ...(access ? { access } : {}),
   });
 }
 
@@ -97,6 +112,12 @@ export interface HouseChangeRequest {
   before?: (tr: HouseTransition) => Promise<void>;
   /** Extra attributes of the history event. */
   extra?: Record<string, unknown>;
+  /**
+   * The route answering with the house: its access entry (if the answer shows the contacts'
+   * phones raw) is written in the change's transaction, or on its own when nothing changes
+   * (without a route nothing is answered: none).
+   */
+  route?: string;
 }
 
 /**
@@ -105,7 +126,7 @@ export interface HouseChangeRequest {
  * few times — never silently overwritten.
  */
 export async function changeHouse(request: HouseChangeRequest): Promise<House> {
-  const { principal, houseId, expectedVersion: expected, step, before, extra } = request;
+  const { principal, houseId, expectedVersion: expected, step, before, extra, route } = request;
   const today = workspaceOf(principal).today;
   for (let attempt = 0; ; attempt++) {
     const current = await houseInScope(principal, houseId);
@@ -113,16 +134,22 @@ export async function changeHouse(request: HouseChangeRequest): Promise<House> {
     try {
       const transition = step(current, today);
       await before?.(transition);
+      const access = route && houseAccessOf(transition.house, { principal, route, inList: false });
       return await houseRepository(principal).apply({
         transition,
         fromVersion: current.version,
         previous: current,
         actor: actorOf(principal),
         ...(extra ? { extra } : {}),
+        ...(access ? { access } : {}),
       });
     } catch (error) {
-      // Nothing would change (e.g. a retried PATCH): answer the house as it is, write nothing.
-      if (error instanceof HouseRuleError && error.code === 'nothing-to-change') return current;
+      // Nothing would change (e.g. a retried PATCH): answer the house as it is, writing nothing
+      // but the answer's access entry (it shows the house as any answer does).
+      if (error instanceof HouseRuleError && error.code === 'nothing-to-change') {
+        if (route) await recordHouseAccess(principal, [current], { route, inList: false });
+        return current;
+      }
       if (error instanceof StaleHouseError && error.current !== undefined) {
         if (expected !== undefined && error.current.version !== expected) {
           throw new PreconditionFailed(error.current.version);

@@ -1,6 +1,7 @@
-import type { Principal } from '../../../platform/access/principal.js';
+import { actorOf, type Principal } from '../../../platform/access/principal.js';
 import { seesIdentifiersInLists, seesIdentifiersOnRecord } from '../../../platform/access/roles.js';
 import type { InspectionIntervals } from '../../../platform/settings.js';
+import type { SubjectAccessEntry } from '../../people/repository/access-log.js';
 import { maskIdNumber, maskPhone } from '../../people/rules/id-number.js';
 import { type Contact, type House, houseFields, inspectionDueOn, isOverOccupied } from '../rules/house.js';
 import type { Landlord } from '../rules/landlord.js';
@@ -50,3 +51,56 @@ export function landlordView(l: Landlord, seen: { principal: Principal; inList: 
   }
   return { ...common, creditCode: l.creditCode, legalRepresentative: l.legalRepresentative };
 }
+
+/** The identifiers a caller sees raw in a landlord's view (an individual's ID number, the phone). */
+export function landlordIdentifiersShown(
+  l: Pick<Landlord, 'kind'>,
+  seen: { principal: Principal; inList: boolean },
+): string[] {
+  if (!seesRaw(seen.principal, seen.inList)) return [];
+  return l.kind === 'individual' ? ['idNumber', 'phone'] : ['phone'];
+}
+
+/** The phones a caller sees raw in a house's view (its caretaker's, its security responsible's). */
+export function houseIdentifiersShown(
+  h: Pick<House, 'caretaker' | 'securityResponsible'>,
+  seen: { principal: Principal; inList: boolean },
+): string[] {
+  if (!seesRaw(seen.principal, seen.inList)) return [];
+  return [
+    ...(h.caretaker === null ? [] : ['caretaker.phone']),
+    ...(h.securityResponsible === null ? [] : ['securityResponsible.phone']),
+  ];
+}
+
+interface Seen {
+  principal: Principal;
+  route: string;
+  inList: boolean;
+  at?: string;
+}
+
+const entryOf = (subject: SubjectAccessEntry['subject'], fields: string[], seen: Seen) =>
+  fields.length === 0
+    ? undefined
+    : {
+        at: seen.at ?? new Date().toISOString(),
+        subject,
+        actor: actorOf(seen.principal),
+        route: seen.route,
+        fields,
+      };
+
+/** The access entry of a response showing this landlord raw, if it does (never the values). */
+export const landlordAccessOf = (
+  l: Pick<Landlord, 'landlordId' | 'kind'>,
+  seen: Seen,
+): SubjectAccessEntry | undefined =>
+  entryOf({ kind: 'landlord', landlordId: l.landlordId }, landlordIdentifiersShown(l, seen), seen);
+
+/** The access entry of a response showing this house's contacts' phones raw, if it does. */
+export const houseAccessOf = (
+  h: Pick<House, 'houseId' | 'caretaker' | 'securityResponsible'>,
+  seen: Seen,
+): SubjectAccessEntry | undefined =>
+  entryOf({ kind: 'house', houseId: h.houseId }, houseIdentifiersShown(h, seen), seen);
