@@ -51,6 +51,8 @@ export const revocationBody = z.strictObject({ reason: text(500) });
 
 export const listQuery = z.strictObject({
   houseId: entityId.optional(),
+  /** One grid of the key's scope. */
+  gridId: entityId.optional(),
   kind: kind.optional(),
   status: z.enum(letterStatuses).optional(),
   /** Letters valid until strictly before this day. */

@@ -267,6 +267,20 @@ describe('lists (GET /v1/letters)', () => {
     const g1 = lw.gridKey([lw.grids[1] as string]);
     expect(await ids(g1, {})).toEqual([c, d]);
     expect((await call(g1, 'GET', routes.list.path, { query: { houseId: h0 } })).status).toBe(403);
+    // one grid: its letters only; another grid than the key's is 403, an unknown grid 404
+    expect(await ids(lw.principal, { gridId: lw.grids[0] as string })).toEqual([a, b]);
+    expect(await ids(lw.principal, { gridId: lw.grids[1] as string, kind: 'guarantee' })).toEqual([d]);
+    expect(await ids(g1, { gridId: lw.grids[1] as string })).toEqual([c, d]);
+    expect(
+      (await call(g1, 'GET', routes.list.path, { query: { gridId: lw.grids[0] as string } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(lw.principal, 'GET', routes.list.path, {
+          query: { gridId: 'g_01J00000000000000000000000' },
+        })
+      ).status,
+    ).toBe(404);
     expect(
       (
         await call(lw.principal, 'GET', routes.list.path, {

@@ -24,6 +24,7 @@ export async function listLetters(
   principal: Principal,
   query: {
     houseId?: string;
+    gridId?: string;
     kind?: string;
     status?: LetterStatus;
     expiringBefore?: string;
@@ -32,14 +33,16 @@ export async function listLetters(
   },
 ): Promise<LettersPage> {
   const secret = await deploymentSecret();
-  const { houseId, kind, status, expiringBefore, limit } = query;
+  const { houseId, gridId, kind, status, expiringBefore, limit } = query;
   const repo = letterRepository(principal);
+  // one grid of the key's scope (an unknown grid is 404, another one 403)
+  if (gridId !== undefined) await gridInScope(principal, gridId);
   if (houseId !== undefined) {
     const house = idPattern.test(houseId) ? await repo.house(houseId) : undefined;
     if (!house) throw new NotFound('house');
     assertInScope(principal, house.gridId, 'see letters of houses of that grid');
   }
-  const q = `letters:${houseId ?? '*'}:${kind ?? '*'}:${status ?? '*'}:${expiringBefore ?? '*'}`;
+  const q = `letters:${houseId ?? '*'}:${gridId ?? '*'}:${kind ?? '*'}:${status ?? '*'}:${expiringBefore ?? '*'}`;
   const afterSk = query.cursor
     ? decodeCursor<string>(secret, principal.tenantId, q, query.cursor)
     : undefined;
@@ -48,7 +51,11 @@ export async function listLetters(
     ...(status !== undefined ? { status } : {}),
     ...(expiringBefore !== undefined ? { expiringBefore } : {}),
     // a house's letters are all in its grid (checked above)
-    ...(houseId === undefined && principal.gridIds !== undefined ? { gridIds: principal.gridIds } : {}),
+    ...(gridId !== undefined
+      ? { gridIds: [gridId] }
+      : houseId === undefined && principal.gridIds !== undefined
+        ? { gridIds: principal.gridIds }
+        : {}),
   };
   const page =
     houseId !== undefined
