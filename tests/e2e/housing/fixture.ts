@@ -138,6 +138,31 @@ export async function housingTownship(name = 'Housing Township'): Promise<Housin
   return { ws, other, gridA, gridB, office, viewer, gridKeyA, landlordId: ok(l).landlordId, landlord };
 }
 
+/**
+ * Every item of a list, following `nextCursor` (a worklist page may be empty and still have a
+ * next one: the banned-house worklist pages over banned houses and keeps the occupied ones).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+export async function allItems(key: string, path: string): Promise<any[]> {
+  const items: unknown[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 100; pages++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const res: ApiResponse<{ items: unknown[]; nextCursor: string | null }> = await call(
+      'GET',
+      cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path,
+      {
+        key,
+      },
+    );
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text.slice(0, 300)}`);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+    if (!cursor) return items;
+  }
+  throw new Error(`GET ${path}: more than 100 pages`);
+}
+
 /** Create a house and return its answer's body. */
 export async function createHouse(key: string, gridId: string, overrides: Record<string, unknown> = {}) {
   return ok(await call('POST', '/v1/houses', { key, body: houseBody(gridId, overrides) }));

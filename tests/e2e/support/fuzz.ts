@@ -285,11 +285,13 @@ let exampleSerial = 0;
 /**
  * Values tried first for a field whose valid values no schema can say: a letter's `kind` is any
  * lower-case dashed word to the schema, but only a built-in kind (or one the township added) to
- * the route; a house's `plaque` is unique in the township, so each example names a new one.
+ * the route; an ID number must pass its check character; a house's `plaque` and a person's ID
+ * number are unique in the township, so each example names a new one.
  */
 const fieldExamples: Readonly<Record<string, () => readonly string[]>> = {
   kind: () => ['security-responsibility'],
   plaque: () => [`Example plaque ${++exampleSerial}`],
+  idNumber: () => [idNumberAt(60_000 + ++exampleSerial)],
 };
 
 /**
