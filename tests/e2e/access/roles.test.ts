@@ -74,6 +74,54 @@ async function spareKey(): Promise<string> {
   return res.body.keyId;
 }
 
+// housing (docs/housing.md): a landlord, houses in grid A in each state a step needs, letters
+let plaques = 0;
+let landlordNumbers = 0;
+const landlordBody = () => ({
+  kind: 'individual',
+  name: 'Zhou Qiang',
+  idNumber: idNumberFor('male', addDays('1966-01-01', landlordNumbers++)),
+  phone: '13700001111',
+  address: 'Riverside Village 3',
+});
+async function created(path: string, body: unknown, id: string): Promise<string> {
+  const res = await call('POST', path, { key: ws.adminKey, body });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`${path} ${res.status} ${res.text}`);
+  return res.body[id];
+}
+const landlord = () => created('/v1/landlords', landlordBody(), 'landlordId');
+const houseBody = async (over: Record<string, unknown> = {}) => ({
+  gridId: gridA,
+  status: 'registered',
+  address: { estate: 'Roles Estate', building: '1', room: String(100 + plaques) },
+  plaque: `ROLES-${Date.now().toString(36)}-${plaques++}`,
+  houseType: 'suite',
+  use: 'dwelling',
+  lettingMode: 'whole',
+  managementClass: 'B',
+  landlordId: await landlord(),
+  registeredOn: addDays(today, -30),
+  maxOccupants: 3,
+  caretaker: { name: 'Lin Hua', phone: '13600002222' },
+  ...over,
+});
+/** A fresh house in grid A, taken through `steps` (e.g. banned) by the admin. */
+async function house(over: Record<string, unknown> = {}, ...steps: [string, unknown][]): Promise<string> {
+  const houseId = await created('/v1/houses', await houseBody(over), 'houseId');
+  for (const [step, body] of steps) await created(`/v1/houses/${houseId}/${step}`, body, 'houseId');
+  return houseId;
+}
+const banBody = { reason: 'illegal rental', basis: 'Notice 3', bannedOn: today };
+const letterBody = async () => ({
+  kind: 'security-responsibility',
+  party: { kind: 'landlord', landlordId: await landlord() },
+  houseId: await house(),
+  signedOn: today,
+  validFrom: today,
+  validUntil: addDays(today, 365),
+});
+const letter = async () => created('/v1/letters', await letterBody(), 'letterId');
+
 /**
  * A request each route should answer with success for an allowed role: fresh resources where
  * a call changes them, and everything inside grid A, so scope never answers for the role check.
@@ -155,6 +203,103 @@ const requests: Record<string, () => Promise<Request>> = {
   }),
   'GET /v1/grids/{gridId}/stats': async () => ({ method: 'GET', path: `/v1/grids/${gridA}/stats` }),
   'GET /v1/reconciliations': async () => ({ method: 'GET', path: '/v1/reconciliations' }),
+  // housing: houses
+  'POST /v1/houses': async () => ({ method: 'POST', path: '/v1/houses', body: await houseBody() }),
+  'POST /v1/houses/batch': async () => ({
+    method: 'POST',
+    path: '/v1/houses/batch',
+    body: { items: [await houseBody()] },
+  }),
+  'GET /v1/houses': async () => ({ method: 'GET', path: `/v1/houses?gridId=${gridA}` }),
+  'GET /v1/houses/banned-occupied': async () => ({ method: 'GET', path: '/v1/houses/banned-occupied' }),
+  'GET /v1/houses/lapsed-letters': async () => ({ method: 'GET', path: '/v1/houses/lapsed-letters' }),
+  'GET /v1/houses/{houseId}': async () => ({ method: 'GET', path: `/v1/houses/${await house()}` }),
+  'PATCH /v1/houses/{houseId}': async () => ({
+    method: 'PATCH',
+    path: `/v1/houses/${await house()}`,
+    body: { maxOccupants: 5 },
+  }),
+  'POST /v1/houses/{houseId}/registration': async () => ({
+    method: 'POST',
+    path: `/v1/houses/${await house({ status: 'discovered', landlordId: null, registeredOn: undefined })}/registration`,
+    body: { landlordId: await landlord() },
+  }),
+  'POST /v1/houses/{houseId}/ban': async () => ({
+    method: 'POST',
+    path: `/v1/houses/${await house()}/ban`,
+    body: banBody,
+  }),
+  'POST /v1/houses/{houseId}/lift': async () => ({
+    method: 'POST',
+    path: `/v1/houses/${await house({}, ['ban', banBody])}/lift`,
+    body: { liftedOn: today },
+  }),
+  'POST /v1/houses/{houseId}/closure': async () => ({
+    method: 'POST',
+    path: `/v1/houses/${await house()}/closure`,
+    body: { reason: 'letting-stopped', closedOn: today },
+  }),
+  'POST /v1/houses/{houseId}/reopening': async () => ({
+    method: 'POST',
+    path: `/v1/houses/${await house({}, ['closure', { reason: 'letting-stopped', closedOn: today }])}/reopening`,
+    body: { registeredOn: today },
+  }),
+  'POST /v1/houses/{houseId}/inspections': async () => ({
+    method: 'POST',
+    path: `/v1/houses/${await house()}/inspections`,
+    body: { inspectedOn: today, findings: 'Fire exits clear.' },
+  }),
+  'GET /v1/houses/{houseId}/history': async () => ({
+    method: 'GET',
+    path: `/v1/houses/${await house()}/history`,
+  }),
+  'GET /v1/houses/{houseId}/access-log': async () => ({
+    method: 'GET',
+    path: `/v1/houses/${await house()}/access-log`,
+  }),
+  // housing: landlords
+  'POST /v1/landlords': async () => ({ method: 'POST', path: '/v1/landlords', body: landlordBody() }),
+  'GET /v1/landlords': async () => ({ method: 'GET', path: '/v1/landlords' }),
+  'GET /v1/landlords/{landlordId}': async () => ({
+    method: 'GET',
+    path: `/v1/landlords/${await landlord()}`,
+  }),
+  'PATCH /v1/landlords/{landlordId}': async () => ({
+    method: 'PATCH',
+    path: `/v1/landlords/${await landlord()}`,
+    body: { address: 'Riverside Village 4' },
+  }),
+  'GET /v1/landlords/{landlordId}/houses': async () => ({
+    method: 'GET',
+    path: `/v1/landlords/${await landlord()}/houses`,
+  }),
+  'GET /v1/landlords/{landlordId}/history': async () => ({
+    method: 'GET',
+    path: `/v1/landlords/${await landlord()}/history`,
+  }),
+  'GET /v1/landlords/{landlordId}/access-log': async () => ({
+    method: 'GET',
+    path: `/v1/landlords/${await landlord()}/access-log`,
+  }),
+  // housing: letters
+  'POST /v1/letters': async () => ({ method: 'POST', path: '/v1/letters', body: await letterBody() }),
+  'POST /v1/letters/batch': async () => ({
+    method: 'POST',
+    path: '/v1/letters/batch',
+    body: { items: [await letterBody()] },
+  }),
+  'GET /v1/letters': async () => ({ method: 'GET', path: `/v1/letters?gridId=${gridA}` }),
+  'GET /v1/letters/expiring': async () => ({ method: 'GET', path: '/v1/letters/expiring' }),
+  'GET /v1/letters/{letterId}': async () => ({ method: 'GET', path: `/v1/letters/${await letter()}` }),
+  'POST /v1/letters/{letterId}/revocation': async () => ({
+    method: 'POST',
+    path: `/v1/letters/${await letter()}/revocation`,
+    body: { reason: 'signed in error' },
+  }),
+  'GET /v1/letters/{letterId}/history': async () => ({
+    method: 'GET',
+    path: `/v1/letters/${await letter()}/history`,
+  }),
 };
 
 const send = async (role: Role, r: Request): Promise<ApiResponse> =>
