@@ -56,14 +56,19 @@ describe('the access log', () => {
     await call('GET', `/v1/people?gridId=${grid}`, { key: office }); // 4
     await call('GET', `/v1/people/${id}/history`, { key: office }); // no identifiers: none
     await call('PATCH', `/v1/people/${id}`, { key: office, body: { address: 'Building 10' } }); // 5
+    // 6: the same PATCH again changes nothing and writes nothing — but its answer is raw too
+    const again = await call('PATCH', `/v1/people/${id}`, { key: office, body: { address: 'Building 10' } });
+    expect(again.status).toBe(200);
+    expect(again.body.version).toBe(2);
     const entries = await logOf(id);
-    expect(entries).toHaveLength(5);
+    expect(entries).toHaveLength(6);
     expect(entries.map((e) => e.route).sort()).toEqual(
       [
         'POST /v1/people',
         'GET /v1/people/{personId}',
         'GET /v1/people/{personId}',
         'GET /v1/people',
+        'PATCH /v1/people/{personId}',
         'PATCH /v1/people/{personId}',
       ].sort(),
     );

@@ -3,6 +3,7 @@ import { assertInScope } from '../../../platform/access/scope.js';
 import { NotFound, PreconditionFailed } from '../../../platform/errors.js';
 import { idPattern } from '../../../platform/ids.js';
 import { workspaceOf } from '../../tenants/use-cases.js';
+import { accessLogRepository } from '../repository/access-log.js';
 import { personRepository, StaleWriteError } from '../repository.js';
 import { LifecycleError, type Person, type Transition } from '../rules/person.js';
 import { accessOf } from './view.js';
@@ -79,8 +80,13 @@ export async function changePerson(request: PersonChangeRequest): Promise<Person
         }),
       });
     } catch (error) {
-      // Nothing would change (e.g. a retried PATCH): answer the person as it is, write nothing.
-      if (error instanceof LifecycleError && error.code === 'nothing-to-change') return current;
+      // Nothing would change (e.g. a retried PATCH): answer the person as it is, write nothing
+      // but the access entry of the raw identifiers that answer shows.
+      if (error instanceof LifecycleError && error.code === 'nothing-to-change') {
+        const access = accessOf(current, { principal, route, inList: false });
+        if (access) await accessLogRepository(principal).record([access]);
+        return current;
+      }
       if (error instanceof StaleWriteError && error.current?.status === 'active') {
         // With If-Match, a different version now is a 412; the same version means the write only
         // lost a race for the item (or a no-op change), so it is tried again like any other.
