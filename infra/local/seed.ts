@@ -111,17 +111,16 @@ async function main(): Promise<void> {
     );
     return { totals, lettersSigned };
   };
+  const caughtUp = (f: Awaited<ReturnType<typeof read>>) =>
+    f.totals.floatingPopulation === 303 &&
+    f.totals.housesBanned === seedHousingNumbers.housesBanned &&
+    f.totals.lettersValid === seedHousingNumbers.lettersValid &&
+    f.lettersSigned === seedHousingNumbers.lettersSignedInLast12Months;
   let figures = await read();
-  for (
-    const until = Date.now() + 30_000;
-    Date.now() < until &&
-    (figures.totals.floatingPopulation !== 303 ||
-      figures.totals.housesBanned !== seedHousingNumbers.housesBanned ||
-      figures.totals.lettersValid !== seedHousingNumbers.lettersValid ||
-      figures.lettersSigned !== seedHousingNumbers.lettersSignedInLast12Months);
-    figures = await read()
-  )
+  for (const until = Date.now() + 30_000; !caughtUp(figures) && Date.now() < until; figures = await read())
     await sleep(500);
+  if (!caughtUp(figures))
+    console.error('the statistics have not counted everything yet (30 s): figures so far');
   const { totals, lettersSigned } = figures;
   const people = Object.fromEntries(
     Object.entries(totals).filter(([k]) => !/^houses|^letters|Rate$/.test(k)),
