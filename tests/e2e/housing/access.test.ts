@@ -9,7 +9,6 @@ import {
   houseBody,
   housingTownship,
   individualLandlord,
-  lettersWired,
   ok,
   organisationLandlord,
   personBody,
@@ -26,9 +25,7 @@ let t: HousingTownship;
 let houseA: { houseId: string };
 let houseB: { houseId: string };
 let discoveredB: { houseId: string };
-let letterB: { letterId: string } | undefined;
-/** Routes of the letters, when they are wired (`lettersWired`). */
-const ifLetters = <T>(...items: T[]): T[] => (lettersWired ? items : []);
+let letterB: { letterId: string };
 let organisation: ReturnType<typeof organisationLandlord>;
 let organisationId: string;
 const caretakerPhone = '13655556666';
@@ -45,7 +42,6 @@ beforeAll(async () => {
     createHouse(t.ws.adminKey, t.gridB, { landlordId: organisationId }),
     createHouse(t.ws.adminKey, t.gridB, { status: 'discovered' }),
   ]);
-  if (!lettersWired) return;
   letterB = ok(
     await call('POST', '/v1/letters', {
       key: t.ws.adminKey,
@@ -94,21 +90,19 @@ describe('grid keys work only in their grids', () => {
       ['POST', `/v1/houses/${houseB.houseId}/inspections`, { inspectedOn: today, findings: 'x' }],
       ['POST', `/v1/houses/${discoveredB.houseId}/registration`, { landlordId: t.landlordId }],
       ['GET', `/v1/people?houseId=${houseB.houseId}`],
-      ...ifLetters<[string, string, unknown?]>(
-        ['GET', `/v1/letters/${letterB?.letterId}`],
-        [
-          'POST',
-          '/v1/letters',
-          {
-            kind: 'guarantee',
-            party: { kind: 'landlord', landlordId: t.landlordId },
-            houseId: houseB.houseId,
-            signedOn: today,
-            validFrom: today,
-            validUntil: addDays(today, 30),
-          },
-        ],
-      ),
+      ['GET', `/v1/letters/${letterB.letterId}`],
+      [
+        'POST',
+        '/v1/letters',
+        {
+          kind: 'guarantee',
+          party: { kind: 'landlord', landlordId: t.landlordId },
+          houseId: houseB.houseId,
+          signedOn: today,
+          validFrom: today,
+          validUntil: addDays(today, 30),
+        },
+      ],
       ['POST', '/v1/people', personBody(t.gridB, { houseId: houseB.houseId })],
     ];
     for (const [method, path, body] of forbidden) {
@@ -176,7 +170,8 @@ describe('viewers read everything masked', () => {
       `/v1/houses/${houseB.houseId}`,
       '/v1/houses/banned-occupied',
       '/v1/houses/lapsed-letters',
-      ...ifLetters('/v1/letters', `/v1/letters/${letterB?.letterId}`),
+      '/v1/letters',
+      `/v1/letters/${letterB.letterId}`,
     ]) {
       const res = await call('GET', path, { key: t.viewer });
       expect(`${path} → ${res.status}`).toBe(`${path} → 200`);
@@ -263,14 +258,14 @@ describe('another township’s ids', () => {
       ['POST', `/v1/houses/${houseA.houseId}/ban`, { reason: 'x', basis: 'y', bannedOn: today }],
       ['POST', `/v1/houses/${houseA.houseId}/inspections`, { inspectedOn: today, findings: 'x' }],
       ['POST', `/v1/houses/${discoveredB.houseId}/registration`, {}],
+      ['GET', `/v1/houses/${houseA.houseId}/access-log`],
       ['GET', `/v1/landlords/${t.landlordId}`],
       ['GET', `/v1/landlords/${t.landlordId}/houses`],
+      ['GET', `/v1/landlords/${t.landlordId}/access-log`],
       ['PATCH', `/v1/landlords/${t.landlordId}`, { address: 'x' }],
-      ...ifLetters<[string, string, unknown?]>(
-        ['GET', `/v1/letters/${letterB?.letterId}`],
-        ['GET', `/v1/letters/${letterB?.letterId}/history`],
-        ['POST', `/v1/letters/${letterB?.letterId}/revocation`, { reason: 'x' }],
-      ),
+      ['GET', `/v1/letters/${letterB.letterId}`],
+      ['GET', `/v1/letters/${letterB.letterId}/history`],
+      ['POST', `/v1/letters/${letterB.letterId}/revocation`, { reason: 'x' }],
       ['GET', `/v1/people?houseId=${houseA.houseId}`],
       ['GET', `/v1/houses?landlordId=${t.landlordId}`],
     ];
@@ -281,7 +276,7 @@ describe('another township’s ids', () => {
       expect(res.text).not.toContain(t.landlord.name);
     }
     // Their lists are their own.
-    for (const path of ['/v1/houses', '/v1/landlords', ...ifLetters('/v1/letters')]) {
+    for (const path of ['/v1/houses', '/v1/landlords', '/v1/letters']) {
       const res = await call('GET', path, { key });
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual([]);

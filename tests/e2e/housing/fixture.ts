@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { creditCodeFor, landlordIdNumber } from '../../../infra/local/seed-data.js';
-import { routes } from '../../../shared/app/index.js';
 import { addDays, todayIn } from '../../../shared/platform/dates.js';
 import { idNumberFor } from '../../support/people.js';
 import { type ApiResponse, call, signUp, type Workspace } from '../support/api.js';
@@ -33,12 +32,6 @@ export async function job(name: string, input?: Record<string, unknown>) {
     .map((s) => JSON.parse(s));
   return outputs.at(-1).result;
 }
-
-/**
- * Whether the letters routes are in the route table (they are wired into the housing module
- * last): without them, the letter cases are skipped, everything else runs.
- */
-export const lettersWired = routes.some((r) => r.path.startsWith('/v1/letters'));
 
 /** Fail loudly unless the answer has this status (setup steps). */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON

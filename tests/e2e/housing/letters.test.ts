@@ -1,15 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../shared/platform/dates.js';
 import { call } from '../support/api.js';
-import {
-  createHouse,
-  type HousingTownship,
-  housingTownship,
-  job,
-  lettersWired,
-  ok,
-  today,
-} from './fixture.js';
+import { createHouse, type HousingTownship, housingTownship, job, ok, today } from './fixture.js';
 
 /**
  * Letters and the `flag-expiring-letters` job (docs/housing.md, "Scheduled job"), run through
@@ -22,7 +14,6 @@ import {
 let t: HousingTownship;
 
 beforeAll(async () => {
-  if (!lettersWired) return;
   t = await housingTownship('Letters Township');
 });
 
@@ -35,7 +26,7 @@ const letter = (houseId: string, kind: string, signedOn: string, validUntil: str
   validUntil,
 });
 
-describe.skipIf(!lettersWired)('letters', () => {
+describe('letters', () => {
   it('flag-expiring-letters flags a letter expiring within 30 days once, and expires a lapsed one', async () => {
     const [h1, h2] = await Promise.all([
       createHouse(t.ws.adminKey, t.gridA, { landlordId: t.landlordId }),

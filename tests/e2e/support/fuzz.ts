@@ -605,9 +605,6 @@ export async function seedTenant(
   return { ...t, ids: { grid: grids, person: people, key: keyIds, ...housing.ids }, keys, secrets };
 }
 
-/** Whether the letters routes are in the route table (wired into the housing module last). */
-export const lettersWired = routes.some((r) => r.path.startsWith('/v1/letters'));
-
 /**
  * A seeded tenant's housing: an individual landlord (valid ID number, mobile phone) and an
  * organisation (valid credit code), three houses — registered in grid 0 (a caretaker with a
@@ -698,7 +695,6 @@ async function seedHousing(
         bannedOn: today,
       });
       secrets.set(`${label} ban reason ${tag}`, `${label} ban reason`);
-      if (!lettersWired) return;
       const letter = await created('POST', '/v1/letters', t.adminKey, {
         kind: 'security-responsibility',
         party: { kind: 'landlord', landlordId: individual.landlordId },
