@@ -2,6 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the CPUs: on CI's 2 cores that is ONE, and the five
+    // projects ran one file after another. Most of a file's time is spent waiting on other
+    // processes (DynamoDB Local, the local stack, Chromium), so 3 workers keep 2 cores busy; e2e
+    // and browser still run their own files one at a time (fileParallelism: false below).
+    maxWorkers: 3,
     projects: [
       {
         extends: true,

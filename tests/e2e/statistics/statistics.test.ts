@@ -67,7 +67,9 @@ describe('statistics of the seed community', () => {
       5000,
     );
     const caughtUpMs = Date.now() - acknowledged;
-    expect(res.body.totals).toEqual(seedNumbers);
+    // the people figures exactly; this township has no houses, so every housing figure is zero
+    expect(res.body.totals).toMatchObject(seedNumbers);
+    expect(res.body.totals).toMatchObject({ housesRegistered: 0, housesDiscovered: 0, lettersValid: 0 });
     expect(caughtUpMs).toBeLessThan(5000);
     expect(res.body.asOf).toBe(today);
     expect(res.body.grids.map((g: { gridId: string }) => g.gridId)).toEqual(grids);
@@ -126,7 +128,7 @@ describe('statistics of the seed community', () => {
       () => stats(ws.adminKey),
       (r) => r.body.totals.floatingPopulation === 303,
     );
-    expect(after.body.totals).toEqual(seedNumbers);
+    expect(after.body.totals).toMatchObject(seedNumbers);
     const month = await call('GET', `/v1/stats/monthly?from=${monthOf(today)}&to=${monthOf(today)}`, {
       key: ws.adminKey,
     });
