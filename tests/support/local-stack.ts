@@ -45,6 +45,13 @@ export const testStackLimits = {
   stageThrottle: { rateLimit: 300, burstLimit: 400 },
 } as const;
 
+/**
+ * How long a stopping stack may take before it is killed: its own shutdown (scheduler, poller,
+ * host, DynamoDB Local) takes a few seconds, but `npm test` runs several stacks and JVMs on two
+ * cores at once, where 20 s was seen not to be enough.
+ */
+const stopGraceMs = 45_000;
+
 export interface StackOptions {
   /** Log level of the functions (default WARN; the e2e run logs DEBUG and scans it). */
   logLevel?: string;
@@ -95,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
   // If this process dies without stopping the stack, the stack is stopped (and stops its
   // DynamoDB Local itself), and a temp DATA_DIR removed.
   const watchdog = startWatchdog(child, {
-    graceSeconds: 20,
+    graceSeconds: stopGraceMs / 1000,
     ...(keepDataDir ? {} : { removeAfter: dataDir }),
   });
 
@@ -123,7 +130,10 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       stopped ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');
-          const timedOut = await Promise.race([exited.then(() => false), sleep(20_000).then(() => true)]);
+          const timedOut = await Promise.race([
+            exited.then(() => false),
+            sleep(stopGraceMs).then(() => true),
+          ]);
           // Killed hard, the stack's own watchdog still takes its DynamoDB Local down.
           if (timedOut) child.kill('SIGKILL');
           await exited;

@@ -234,3 +234,44 @@ describe('banned houses', () => {
     expect(empty.body.items).toEqual([]);
   });
 });
+
+describe('the banned-house worklist', () => {
+  it('fills a page with occupied banned houses even when most banned houses are empty', async () => {
+    const w = await housingTownship('Worklist Township');
+    const houses = await Promise.all(
+      Array.from({ length: 6 }, () => createHouse(w.ws.adminKey, w.gridA, { landlordId: w.landlordId })),
+    );
+    // only the last two (in houseId order) have people in them
+    const byId = [...houses].sort((a, b) => a.houseId.localeCompare(b.houseId));
+    const lived = byId.slice(-2).map((h) => h.houseId);
+    for (const houseId of lived) {
+      ok(await call('POST', '/v1/people', { key: w.ws.adminKey, body: personBody(w.gridA, { houseId }) }));
+    }
+    for (const h of byId) {
+      ok(
+        await call('POST', `/v1/houses/${h.houseId}/ban`, {
+          key: w.ws.adminKey,
+          body: { reason: 'illegal rental', basis: 'Notice 5', bannedOn: today },
+        }),
+        200,
+      );
+    }
+    // the first page of one holds an occupied house (not an empty page with a next cursor) ...
+    const first = await eventually(
+      () => call('GET', '/v1/houses/banned-occupied?limit=1', { key: w.ws.adminKey }),
+      (r) => r.body.items?.length === 1 && r.body.items[0].houseId === lived[0],
+    );
+    expect(first.body.items.map((h: { houseId: string }) => h.houseId)).toEqual([lived[0]]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    // ... and the next one the other, and that is all
+    const second = await call(
+      'GET',
+      `/v1/houses/banned-occupied?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      { key: w.ws.adminKey },
+    );
+    expect(second.body.items.map((h: { houseId: string }) => h.houseId)).toEqual([lived[1]]);
+    const all = await call('GET', '/v1/houses/banned-occupied?limit=10', { key: w.ws.adminKey });
+    expect(all.body.items.map((h: { houseId: string }) => h.houseId)).toEqual(lived);
+    expect(all.body.nextCursor).toBeNull();
+  });
+});

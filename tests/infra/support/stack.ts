@@ -77,7 +77,19 @@ export interface Synthesized {
  * finding would make Template.fromStack throw), and a dev stage to compare the stage-dependent
  * settings (bundling skipped to keep it fast).
  */
+let synthesized: Synthesized | undefined;
+
+/**
+ * The infra project runs its files in one worker without isolation (vitest.config.ts), so the
+ * stacks are synthesized — with real esbuild bundling of every function — once per run, not once
+ * per file. Tests read them and never change them (negative controls work on copies).
+ */
 export function synthesize(): Synthesized {
+  synthesized ??= synthesizeNow();
+  return synthesized;
+}
+
+function synthesizeNow(): Synthesized {
   const app = new App();
   const prod = new RegistryStack(app, 'Registry-prod', {
     stage: 'prod',

@@ -92,7 +92,7 @@ describe('ensureDynamoDbLocal', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // two JVM start-ups: seconds alone, far more beside the rest of npm test on 2 cores
 });
 
 describe('ensureTables', () => {

@@ -33,7 +33,7 @@ describe('npm start', () => {
     expect(tenant.status).toBe(200);
     expect(await second.stop()).toMatchObject({ clean: true, dynamoGone: true });
     expect(await dynamoAnswers(`http://127.0.0.1:${dynamoPort}`)).toBe(false);
-  }, 120_000);
+  }, 240_000); // two stacks started and stopped: generous for 2 busy cores
 });
 
 describe('the local API Gateway', () => {

@@ -139,6 +139,52 @@ export function houseRepository(t: TenantContext) {
     };
   }
 
+  /**
+   * Up to `max` index entries of a partition's houses after `afterSk` — ids and grids only, no
+   * house read (one Query): for a worklist that filters on something the index does not hold
+   * (occupancy, from the counters) before it reads the few houses it shows.
+   */
+  async function entriesOfIndex(page: {
+    index: IndexDefinition;
+    pk: string;
+    max: number;
+    afterSk?: string;
+    filter?: HouseFilter;
+    /** The grid of every entry, when the partition is one grid's (byGridStatus projects keys only). */
+    gridId?: string;
+  }): Promise<{
+    entries: { houseId: string; gridId: string; sk: string }[];
+    more: boolean;
+    lastSk?: string;
+  }> {
+    const { index, pk, max, afterSk } = page;
+    const filter = filterExpression(page.filter);
+    const prefix = indexKeys.housePrefix;
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ...(filter ? { FilterExpression: filter.expression } : {}),
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...filter?.names },
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ':from': afterSk !== undefined ? `${afterSk} ` : prefix,
+          ':to': `${prefix}~`,
+          ...filter?.values,
+        },
+        Limit: max,
+      }),
+    );
+    const entries = (out.Items ?? []).flatMap((it) => {
+      const sk = it[index.sortKey] as string;
+      const gridId = page.gridId ?? (it.gridId as string | undefined);
+      return gridId ? [{ houseId: sk.slice(prefix.length), gridId, sk }] : [];
+    });
+    const lastSk = (out.LastEvaluatedKey?.[index.sortKey] as string | undefined) ?? entries.at(-1)?.sk;
+    return { entries, more: out.LastEvaluatedKey !== undefined, ...(lastSk ? { lastSk } : {}) };
+  }
+
   /** A refused transaction → the domain error it means (reasons by item index). */
   function refusal(
     error: unknown,
@@ -342,6 +388,30 @@ export function houseRepository(t: TenantContext) {
           (!status || h.status === status) &&
           (!landlordId || h.landlordId === landlordId),
       });
+    },
+
+    /**
+     * Up to `max` banned houses' ids and grids (one grid's, or the tenant's in some grids), in
+     * houseId order after `afterSk` — one Query, no house read.
+     */
+    bannedEntries(page: { gridId?: string; gridIds?: readonly string[]; max: number; afterSk?: string }) {
+      const { gridId, gridIds } = page;
+      const at = page.afterSk !== undefined ? { afterSk: page.afterSk } : {};
+      return gridId !== undefined
+        ? entriesOfIndex({
+            index: registryIndexes.byGridStatus,
+            pk: indexKeys.gridHouseStatus(t, gridId, 'banned'),
+            max: page.max,
+            gridId,
+            ...at,
+          })
+        : entriesOfIndex({
+            index: registryIndexes.byTenant,
+            pk: indexKeys.houses(t),
+            max: page.max,
+            filter: { status: 'banned', ...(gridIds !== undefined ? { gridIds } : {}) },
+            ...at,
+          });
     },
 
     /** A page of the tenant's houses (of one status, only in some grids, of one landlord, if given). */

@@ -107,23 +107,29 @@ export async function listBannedOccupied(
   const q = `banned-occupied:${gridId ?? '*'}`;
   const { secret, afterSk } = await positionOf(principal, q, query, gridId);
   const repo = houseRepository(principal);
-  const at = afterSk !== undefined ? { afterSk } : {};
-  const page =
-    gridId !== undefined
-      ? await repo.pageOfGrid({ gridId, status: 'banned', limit, ...at })
-      : await repo.pageOfTenant({
-          status: 'banned',
-          ...(principal.gridIds ? { gridIds: principal.gridIds } : {}),
-          limit,
-          ...at,
-        });
-  const occupants = await occupancyOf(principal, page.houses);
-  const occupied = page.houses.filter((h) => (occupants.get(h.houseId) ?? 0) > 0);
-  if (gridId !== undefined && afterSk === undefined && page.houses.length === 0 && !page.more) {
+  // The banned houses' ids and grids (one Query of up to `bannedScan` index entries), their
+  // occupancy from the counters (one BatchGet), then only the occupied ones of this page are
+  // read: a page is full whenever that many occupied banned houses exist — never empty with a
+  // next page because most banned houses are empty.
+  const scanned = await repo.bannedEntries({
+    ...(gridId !== undefined ? { gridId } : principal.gridIds ? { gridIds: principal.gridIds } : {}),
+    max: bannedScan,
+    ...(afterSk !== undefined ? { afterSk } : {}),
+  });
+  const occupancy = await occupancyOf(principal, scanned.entries);
+  const occupied = scanned.entries.filter((e) => (occupancy.get(e.houseId) ?? 0) > 0);
+  const shown = occupied.slice(0, limit);
+  const houses = (await repo.housesOf(shown.map((e) => e.houseId))).filter((h) => h.status === 'banned');
+  const more = occupied.length > limit || scanned.more;
+  const lastSk = occupied.length > limit ? shown.at(-1)?.sk : scanned.lastSk;
+  if (gridId !== undefined && afterSk === undefined && scanned.entries.length === 0 && !scanned.more) {
     await gridInScope(principal, gridId);
   }
-  return { ...(await pageFrom(principal, q, { ...page, houses: occupied }, secret)), occupants };
+  return { ...(await pageFrom(principal, q, { houses, lastSk, more }, secret)), occupants: occupancy };
 }
+
+/** How many banned houses one worklist page looks through (one Query: ids and grids only). */
+const bannedScan = 1000;
 
 /**
  * The lapsed-letter worklist: houses in the key's scope (or one grid of it) whose security

@@ -9,7 +9,10 @@ import type { House } from '../rules/house.js';
  * "Occupancy"): one BatchGet of the gauge buckets the houses' fields are in, however many houses
  * (a page of a list reads its buckets once, not once per house).
  */
-export async function occupancyOf(t: TenantContext, houses: readonly House[]): Promise<Map<string, number>> {
+export async function occupancyOf(
+  t: TenantContext,
+  houses: readonly Pick<House, 'houseId' | 'gridId'>[],
+): Promise<Map<string, number>> {
   const refs = new Map(
     houses.map((h) => houseGaugeRef(h.gridId, h.houseId)).map((r) => [counterItemId(r), r]),
   );
