@@ -32,10 +32,10 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
-          // one worker, one module graph: the synthesized stacks are shared by every file
-          // (tests/infra/support/stack.ts) instead of bundling every function once per file
+          // no isolation: a worker's files share one module graph, so the synthesized stacks are
+          // shared by the files it runs (tests/infra/support/stack.ts) instead of bundling every
+          // function once per file
           isolate: false,
-          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
