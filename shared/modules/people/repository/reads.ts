@@ -248,17 +248,25 @@ export function personReads(t: TenantContext) {
           ),
         ),
       );
+      const sortKey = (it: Record<string, unknown>) => String(it[index.sortKey]);
+      // A shard that stopped early (its Limit counts entries before the grid filter) has unread
+      // entries above where it stopped, possibly below what other shards returned: nothing above
+      // the lowest such stop is taken yet, so the next page's position never skips an entry.
+      const cap = shards
+        .flatMap((out) => (out.LastEvaluatedKey ? [sortKey(out.LastEvaluatedKey)] : []))
+        .sort()[0];
       const entries = shards
         .flatMap((out) => out.Items ?? [])
-        .filter((it) => it[index.sortKey] !== page.afterSk)
-        .sort((a, b) => String(a[index.sortKey]).localeCompare(String(b[index.sortKey])));
+        .filter((it) => sortKey(it) !== page.afterSk && (cap === undefined || sortKey(it) <= cap))
+        .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
       const taken = entries.slice(0, page.limit);
       // Anything left unread in a shard, or read but not taken, means another page.
-      const more = entries.length > page.limit || shards.some((out) => out.LastEvaluatedKey !== undefined);
+      const more = entries.length > page.limit || cap !== undefined;
       const people = await batchGetPeople(taken.map((it) => ({ pk: it.pk as string, sk: it.sk as string })));
+      const last = taken.length === page.limit || cap === undefined ? taken.at(-1) : undefined;
       return {
         people: people.filter((p) => p.status === 'active'),
-        lastSk: taken.at(-1)?.[index.sortKey] as string | undefined,
+        lastSk: last ? sortKey(last) : (cap ?? page.afterSk),
         more,
       };
     },
