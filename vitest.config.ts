@@ -2,15 +2,24 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Vitest's default is one worker fewer than the CPUs: on CI's 2 cores that is ONE, and the five
-    // projects ran one file after another. Most of a file's time is spent waiting on other
-    // processes (DynamoDB Local, the local stack, Chromium), so 3 workers keep 2 cores busy; e2e
-    // and browser still run their own files one at a time (fileParallelism: false below).
+    // Vitest's default is one worker fewer than the CPUs: on CI's 2 cores that is ONE. Most of a
+    // file's time is spent waiting on other processes (DynamoDB Local, the local stack,
+    // Chromium), so 3 workers keep 2 cores busy.
+    //
+    // Vitest runs the files of every project with fileParallelism: false (e2e, browser) one
+    // after another in a last group, after all the other projects' files: e2e and browser
+    // never overlapped each other or anything else. `npm test` therefore runs three vitest
+    // processes side by side (unit + integration + infra, e2e, browser: the `suite:*` scripts),
+    // e2e and browser each with its own stack; `npx vitest run` still runs everything, in that
+    // slower order. (A fourth process, the seed-volume e2e file on a stack of its own, was tried:
+    // two cores were overloaded and the whole suite got slower.)
     maxWorkers: 3,
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+        // Property tests run hundreds of cases: under the whole suite's load on 2 cores one took
+        // over vitest's default 5 s. A timeout is no performance check (those are benchmarks).
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         extends: true,
@@ -47,7 +56,8 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
           fileParallelism: false,
-          testTimeout: 30_000,
+          // beside the other suites on two cores, registering the seed's 303 people took over 30 s
+          testTimeout: 90_000,
           hookTimeout: 90_000,
         },
       },

@@ -6,6 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { authorizer, httpTimeoutSeconds } from '../../shared/app/index.js';
 import { projectRoot } from '../project-root.js';
 
 /** Lambda functions run ESM; this lets CommonJS dependencies that call `require` keep working. */
@@ -124,6 +125,6 @@ export class RegistryFunction extends Construct {
   }
 }
 
-export const httpTimeout = Duration.seconds(10);
-export const authorizerTimeout = Duration.seconds(5);
+export const httpTimeout = Duration.seconds(httpTimeoutSeconds);
+export const authorizerTimeout = Duration.seconds(authorizer.timeoutSeconds);
 export const streamTimeout = Duration.seconds(60);

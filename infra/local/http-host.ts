@@ -18,6 +18,7 @@ import {
   authorizer as authorizerDefinition,
   defaultRoute,
   httpFunctions,
+  httpTimeoutSeconds,
   matchRequest,
   type RouteDefinition,
   routeThrottles,
@@ -46,7 +47,21 @@ export interface HttpHostOptions {
   console?: boolean;
   /** How long the authorizer's answer is cached per key (default: the one definition's TTL). */
   authorizerCacheTtlSeconds?: number;
+  /**
+   * Every function's deadline multiplied by this (default 1: the deployed timeouts). Test stacks
+   * only: DynamoDB Local on two busy cores answers a transaction in up to a second where
+   * DynamoDB takes milliseconds.
+   */
+  timeoutFactor?: number;
 }
+
+/**
+ * How long an idle keep-alive connection stays open. A client that reuses a connection the
+ * server is closing at that very moment gets "other side closed" (seen in the fuzz on a busy
+ * machine at Node's default of 5 s: clients drop idle sockets 1 s before the server's hint, on
+ * coarse timers that run late under load). A minute keeps that race out of reach.
+ */
+export const idleConnectionMs = 65_000;
 
 /**
  * The local API Gateway: turns each request into an HTTP API payload 2.0 event, runs the same
@@ -80,7 +95,7 @@ export class HttpHost {
     this.server.on('clientError', (error: Error & { code?: string }, socket: Duplex) =>
       this.clientError(error, socket),
     );
-    this.server.keepAliveTimeout = 5_000;
+    this.server.keepAliveTimeout = idleConnectionMs;
     await new Promise<void>((resolveListen, reject) => {
       this.server?.once('error', reject);
       this.server?.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolveListen());
@@ -143,7 +158,7 @@ export class HttpHost {
     const authorizer = await loadHandler(authorizerDefinition.entry);
     const answer = (await authorizer(
       toAuthorizerEvent(event),
-      lambdaContext('authorizer', 5),
+      lambdaContext('authorizer', authorizerDefinition.timeoutSeconds * (this.options.timeoutFactor ?? 1)),
     )) as AuthorizerAnswer;
     if (this.authorizerCache.size > 10_000) this.authorizerCache.clear();
     this.authorizerCache.set(identity, {
@@ -262,7 +277,10 @@ export class HttpHost {
     const handler = await loadHandler(group.entry);
     let result: APIGatewayProxyStructuredResultV2 | string | undefined;
     try {
-      result = await handler(event, lambdaContext(fn, 10));
+      result = await handler(
+        event,
+        lambdaContext(fn, httpTimeoutSeconds * (this.options.timeoutFactor ?? 1)),
+      );
     } catch (error) {
       this.options.log?.(`${fn} threw: ${(error as Error).message}`);
       sendProblem(res, new HttpProblem(500, internalError), requestId);

@@ -93,9 +93,10 @@ async function main(): Promise<void> {
   // Test stacks (tests/support/local-stack.ts) set LOCAL_TEST_STACK=true: no console (the browser
   // tests serve their own build) and no per-route throttles (e2e signs up many townships a second;
   // the sign-up throttle itself is tested on a host of its own). The stage throttle stays, at the
-  // rate the test stack names, and the authorizer cache TTL may be shortened (LOCAL_TEST_LIMITS:
+  // rate the test stack names, the authorizer cache TTL may be shortened (LOCAL_TEST_LIMITS:
   // JSON of tests/support/local-stack.ts `testStackLimits`), so the revocation test waits seconds,
-  // not the deployed 30 s; the deployed values are asserted by the infra tests.
+  // not the deployed 30 s, and the functions' deadlines stretched (the suite runs several stacks
+  // on two cores); the deployed values are asserted by the infra tests.
   const testStack = process.env.LOCAL_TEST_STACK === 'true';
   const testLimits = testStack ? testStackLimitsFromEnv() : undefined;
   const host = new HttpHost({
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     ...(testLimits?.authorizerCacheTtlSeconds
       ? { authorizerCacheTtlSeconds: testLimits.authorizerCacheTtlSeconds }
       : {}),
+    ...(testLimits?.timeoutFactor ? { timeoutFactor: testLimits.timeoutFactor } : {}),
   });
   const port = await host.start();
   stops.push(() => host.stop());
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
 function testStackLimitsFromEnv(): {
   stageThrottle?: { rateLimit: number; burstLimit: number };
   authorizerCacheTtlSeconds?: number;
+  timeoutFactor?: number;
 } {
   const raw = process.env.LOCAL_TEST_LIMITS;
   if (!raw) return {};
@@ -134,9 +137,17 @@ function testStackLimitsFromEnv(): {
   const ttl = parsed.authorizerCacheTtlSeconds;
   if (ttl !== undefined && !positive(ttl))
     throw new Error('LOCAL_TEST_LIMITS.authorizerCacheTtlSeconds must be positive');
+  const factor = parsed.timeoutFactor;
+  if (factor !== undefined && !(positive(factor) && (factor as number) >= 1))
+    throw new Error('LOCAL_TEST_LIMITS.timeoutFactor must be a number of at least 1');
+  const unknown = Object.keys(parsed).filter(
+    (k) => !['stageThrottle', 'authorizerCacheTtlSeconds', 'timeoutFactor'].includes(k),
+  );
+  if (unknown.length > 0) throw new Error(`LOCAL_TEST_LIMITS: unknown ${unknown.join(', ')}`);
   return {
     ...(throttle ? { stageThrottle: throttle as { rateLimit: number; burstLimit: number } } : {}),
     ...(ttl !== undefined ? { authorizerCacheTtlSeconds: ttl as number } : {}),
+    ...(factor !== undefined ? { timeoutFactor: factor as number } : {}),
   };
 }
 

@@ -60,8 +60,18 @@ export const defaultRoute = { routeKey: '$default', fn: platformHttp.name } as c
 /** Stage throttling: API Gateway's default route settings on AWS, a token bucket on the local host. */
 export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
 
-/** The API-key authorizer: its entry, and how long both hosts cache its answer per Authorization header. */
-export const authorizer = { entry: 'functions/auth/authorizer.ts', cacheTtlSeconds: 30 } as const;
+/**
+ * The API-key authorizer: its entry, how long both hosts cache its answer per Authorization
+ * header, and how long it may run (its Lambda timeout; the local host's deadline).
+ */
+export const authorizer = {
+  entry: 'functions/auth/authorizer.ts',
+  cacheTtlSeconds: 30,
+  timeoutSeconds: 5,
+} as const;
+
+/** How long an HTTP function may run: its Lambda timeout on AWS, the deadline the local host gives it. */
+export const httpTimeoutSeconds = 10;
 
 /** THE tables: the registry table with every module's index projections, and the idempotency table. */
 export const registryTable: TableDefinition = composeRegistryTable(

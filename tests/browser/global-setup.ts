@@ -41,7 +41,7 @@ export default async function setup(project: TestProject) {
   console.log(size);
 
   try {
-    stack = await startStack();
+    stack = await startStack({ saveLogTo: resolve(root, 'test-output/stacks/browser.log') });
     server = await startConsoleServer(stack.baseUrl);
     browser = await chromium.launchServer({
       executablePath: chromiumPath,

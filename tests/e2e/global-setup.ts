@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type LocalStack, startStack } from '../support/local-stack.js';
 import { scanForPersonalData } from './support/pii-scan.js';
@@ -23,7 +24,10 @@ let stack: LocalStack | undefined;
  * API keys, and fails the run on one.
  */
 export default async function setup(project: TestProject) {
-  stack = await startStack({ logLevel: 'DEBUG' });
+  stack = await startStack({
+    logLevel: 'DEBUG',
+    saveLogTo: resolve(import.meta.dirname, `../../test-output/stacks/${project.name}.log`),
+  });
   project.provide('baseUrl', stack.baseUrl);
   project.provide('dynamoPort', stack.dynamoPort);
   project.provide('dataDir', stack.dataDir);

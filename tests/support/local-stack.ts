@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startWatchdog } from '../../infra/local/watchdog.js';
 import { freePort } from './ports.js';
 
@@ -37,12 +37,16 @@ export interface LocalStack {
 /**
  * The limits every test stack runs with (infra/local/start.ts reads them from LOCAL_TEST_LIMITS):
  * the authorizer's answer cached 5 s instead of the deployed 30 s (the revocation test waits for
- * it), and the stage throttle at 3× the deployed rate (the fuzz paces just under it). The deployed
- * values themselves are asserted by the infra tests.
+ * it), the stage throttle at 3× the deployed rate (the fuzz paces just under it), and every
+ * function's deadline 6× the deployed timeout: `npm test` runs several stacks, Chromium and the
+ * other suites on two cores, where a batch of 25 houses was seen to take DynamoDB Local over the
+ * deployed 10 s (answered 500, as a Lambda timeout is on AWS). The deployed values themselves are
+ * asserted by the infra tests.
  */
 export const testStackLimits = {
   authorizerCacheTtlSeconds: 5,
   stageThrottle: { rateLimit: 300, burstLimit: 400 },
+  timeoutFactor: 6,
 } as const;
 
 /**
@@ -61,6 +65,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Keep DATA_DIR on stop (default: remove it unless it was given). */
   keepDataDir?: boolean;
+  /** Copy the stack's log here when it stops (under test-output/, not committed): a failed run can be read afterwards. */
+  saveLogTo?: string;
   timeoutMs?: number;
 }
 
@@ -96,9 +102,12 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Both streams feed one log, which is ended once the child's stdio has closed: with the
+  // default `end: true` the first stream to end would end the log under the other, and 'exit'
+  // can come before the last lines are read (a busy run lost the "stopped" line that way).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const exited = new Promise<void>((r) => child.once('close', () => r()));
   // If this process dies without stopping the stack, the stack is stopped (and stops its
   // DynamoDB Local itself), and a temp DATA_DIR removed.
   const watchdog = startWatchdog(child, {
@@ -136,12 +145,16 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
           ]);
           // Killed hard, the stack's own watchdog still takes its DynamoDB Local down.
           if (timedOut) child.kill('SIGKILL');
-          await exited;
         }
+        await exited; // also when it had exited by itself: its last lines are still being read
         if (watchdog && watchdog.exitCode === null) watchdog.kill('SIGKILL');
         const dynamoGone = await processGone(stack.dynamoPid, `-port ${dynamoPort}`, 10_000);
         await new Promise<void>((r) => log.end(() => r()));
         const clean = /\bstopped\b/.test(readLog());
+        if (options.saveLogTo) {
+          mkdirSync(dirname(options.saveLogTo), { recursive: true });
+          copyFileSync(logFile, options.saveLogTo);
+        }
         if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
         return { clean, dynamoGone, dynamoPid: stack.dynamoPid };
       })();

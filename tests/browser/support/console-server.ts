@@ -1,5 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import { serveConsole } from '../../../console/serve.js';
+import { idleConnectionMs } from '../../../infra/local/http-host.js';
 
 export interface ConsoleServer {
   url: string;
@@ -40,7 +41,7 @@ export async function startConsoleServer(apiBaseUrl: string, distDir?: string): 
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found');
   });
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = idleConnectionMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
