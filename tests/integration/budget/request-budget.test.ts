@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpHost } from '../../../infra/local/http-host.js';
 import { findRoute, routes } from '../../../shared/app/index.js';
 import { houseGaugeRef } from '../../../shared/modules/housing/counters.js';
@@ -302,10 +302,13 @@ async function measure(routeKey: string): Promise<{ answer: Answer; commands: st
 
 beforeAll(async () => {
   await createTestTables('budget');
-  // Each scenario's warm call fills the authorizer cache; a TTL longer than the run keeps it
-  // filled. At the deployed 30 s, a run slowed by a busy machine saw the admin key's entry expire
-  // between a warm call and its measured one: the authorizer's two GetItems counted against the route.
-  host = new HttpHost({ port: 0, throttle: false, authorizerCacheTtlSeconds: 3_600 });
+  // A budget is what a warm function spends: each scenario's warm call fills the caches that
+  // expire by the clock (the authorizer's answer, a township's housing settings: 30 s). The clock
+  // stands still for the run, so a slow machine cannot let one expire between a warm call and
+  // its measured one (seen twice: the authorizer's or the settings' GetItems counted against the
+  // route). Only Date is faked; timers run.
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+  host = new HttpHost({ port: 0, throttle: false });
   base = `http://127.0.0.1:${await host.start()}`;
   const signup = await call('POST', '/v1/signup', {
     body: { townshipName: 'Budget', adminName: 'A', adminEmail: 'a@example.cn' },
@@ -348,6 +351,7 @@ beforeAll(async () => {
 const measured = new Map<string, string[]>();
 
 afterAll(async () => {
+  vi.useRealTimers();
   await host?.stop();
   if (process.env.BUDGET_REPORT)
     for (const [route, commands] of measured)

@@ -62,13 +62,15 @@ describe('ensureDynamoDbLocal', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      await expect(ensureDynamoDbLocal({ port, startTimeoutMs: 20_000 })).rejects.toThrow(
+      // Java exits within seconds of failing to bind; a starved JVM (the whole suite on two
+      // cores) was seen to need over 20 s, when the start-up deadline came first.
+      await expect(ensureDynamoDbLocal({ port, startTimeoutMs: 75_000 })).rejects.toThrow(
         new RegExp(`DynamoDB Local on port ${port} exited[^]*Its output:`),
       );
     } finally {
       server.close();
     }
-  });
+  }, 90_000);
 
   it.concurrent('starts, keeps data in dataDir across a restart, and stops', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ddb-local-test-'));

@@ -33,8 +33,8 @@ function suiteProblems(all: Record<string, string>, projects: readonly string[])
   }
   for (const n of named) if (!projects.includes(n)) problems.push(`suite names unknown project ${n}`);
   for (const [name, command] of suites)
-    if (!/^vitest run( --project \S+)+$/.test(command))
-      problems.push(`${name} is not "vitest run --project …"`);
+    if (!/^(nice -n \d+ )?vitest run( --project \S+)+$/.test(command))
+      problems.push(`${name} is not "[nice -n N] vitest run --project …"`);
   if (!/concurrently .*npm:suite:\*/.test(all.test ?? '')) problems.push('npm test does not run npm:suite:*');
   return problems;
 }
