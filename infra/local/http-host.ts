@@ -26,7 +26,7 @@ import {
 import { HttpProblem } from '../../shared/platform/http/problem.js';
 import { routeKeyOf } from '../../shared/platform/http/route.js';
 import { lambdaContext, loadHandler } from './handlers.js';
-import { RouteThrottles } from './throttle.js';
+import { RouteThrottles, TokenBucket } from './throttle.js';
 
 interface AuthorizerAnswer {
   isAuthorized?: boolean;
@@ -70,13 +70,13 @@ export const idleConnectionMs = 65_000;
  */
 export class HttpHost {
   private server: Server | undefined;
-  private tokens: number;
+  private readonly stageBucket: TokenBucket | undefined;
   private readonly authorizerCache = new Map<string, { answer: AuthorizerAnswer; expires: number }>();
-  private lastRefill = Date.now();
   private readonly routeBuckets: RouteThrottles;
 
   constructor(private readonly options: HttpHostOptions) {
-    this.tokens = options.throttle === false ? 0 : (options.throttle ?? apiThrottle).burstLimit;
+    this.stageBucket =
+      options.throttle === false ? undefined : new TokenBucket(options.throttle ?? apiThrottle);
     this.routeBuckets = new RouteThrottles(
       options.routeThrottles ?? (options.throttle === false ? {} : routeThrottles),
     );
@@ -168,18 +168,9 @@ export class HttpHost {
     return answer;
   }
 
+  /** The stage's token bucket (none when the throttle is off). */
   private takeToken(): boolean {
-    const throttle = this.options.throttle === false ? undefined : (this.options.throttle ?? apiThrottle);
-    if (!throttle) return true;
-    const now = Date.now();
-    this.tokens = Math.min(
-      throttle.burstLimit,
-      this.tokens + ((now - this.lastRefill) / 1000) * throttle.rateLimit,
-    );
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.stageBucket?.take() ?? true;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
