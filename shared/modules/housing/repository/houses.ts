@@ -97,18 +97,18 @@ export function houseRepository(t: TenantContext) {
    * entries (keys and a few projected attributes), then the houses themselves with one strongly
    * consistent BatchGet. A house that left the partition in between is dropped, not duplicated.
    */
-  async function pageOfIndex(page: {
+  /** One Query of an index partition's house entries after `afterSk` (at most `limit` read). */
+  function queryHouseKeys(query: {
     index: IndexDefinition;
     pk: string;
     limit: number;
-    afterSk?: string;
-    filter?: HouseFilter;
-    stillMatches: (h: House) => boolean;
-  }): Promise<HousePage> {
-    const { index, pk, limit, afterSk } = page;
-    const filter = filterExpression(page.filter);
+    afterSk?: string | undefined;
+    filter?: HouseFilter | undefined;
+  }) {
+    const { index, pk, limit, afterSk } = query;
+    const filter = filterExpression(query.filter);
     const prefix = indexKeys.housePrefix;
-    const out = await db.send(
+    return db.send(
       new QueryCommand({
         TableName: table,
         IndexName: index.name,
@@ -127,6 +127,18 @@ export function houseRepository(t: TenantContext) {
         Limit: limit,
       }),
     );
+  }
+
+  async function pageOfIndex(page: {
+    index: IndexDefinition;
+    pk: string;
+    limit: number;
+    afterSk?: string;
+    filter?: HouseFilter;
+    stillMatches: (h: House) => boolean;
+  }): Promise<HousePage> {
+    const { index, afterSk } = page;
+    const out = await queryHouseKeys(page);
     const found = out.Items ?? [];
     const houses = await batchGetHouses(found.map((it) => ({ pk: it.pk as string, sk: it.sk as string })));
     const stoppedAt =
@@ -157,29 +169,12 @@ export function houseRepository(t: TenantContext) {
     more: boolean;
     lastSk?: string;
   }> {
-    const { index, pk, max, afterSk } = page;
-    const filter = filterExpression(page.filter);
-    const prefix = indexKeys.housePrefix;
-    const out = await db.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ...(filter ? { FilterExpression: filter.expression } : {}),
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...filter?.names },
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ':from': afterSk !== undefined ? `${afterSk} ` : prefix,
-          ':to': `${prefix}~`,
-          ...filter?.values,
-        },
-        Limit: max,
-      }),
-    );
+    const { index, max } = page;
+    const out = await queryHouseKeys({ ...page, limit: max });
     const entries = (out.Items ?? []).flatMap((it) => {
       const sk = it[index.sortKey] as string;
       const gridId = page.gridId ?? (it.gridId as string | undefined);
-      return gridId ? [{ houseId: sk.slice(prefix.length), gridId, sk }] : [];
+      return gridId ? [{ houseId: sk.slice(indexKeys.housePrefix.length), gridId, sk }] : [];
     });
     const lastSk = (out.LastEvaluatedKey?.[index.sortKey] as string | undefined) ?? entries.at(-1)?.sk;
     return { entries, more: out.LastEvaluatedKey !== undefined, ...(lastSk ? { lastSk } : {}) };
