@@ -85,7 +85,10 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
   const log = createWriteStream(logFile);
   const child = spawn(
     process.execPath,
-    [join(root, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/start.ts'],
+    // tsx as a loader in ONE process, not the tsx CLI: the CLI passes a SIGTERM on to its child
+    // and SIGKILLs it if the child has not confirmed within 30 ms — a starved stack (the whole
+    // suite on two cores) was killed that way before its shutdown ran (no "stopped" line).
+    ['--import', 'tsx', 'infra/local/start.ts'],
     {
       cwd: root,
       env: {
