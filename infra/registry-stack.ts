@@ -46,7 +46,6 @@ import {
   httpTimeout,
   RegistryFunction,
   type RegistryFunctionProps,
-  streamTimeout,
 } from './constructs/registry-function.js';
 import { createTables } from './constructs/tables.js';
 
@@ -646,7 +645,7 @@ export class RegistryStack extends Stack {
     const made = makeFunction(`Stream${pascal(sub.name)}`, {
       entry: sub.entry,
       description: `Stream consumer: ${sub.name}`,
-      timeout: streamTimeout,
+      timeout: Duration.seconds(sub.timeoutSeconds),
       starReason: reason.streamStar,
     });
     acknowledge(made, { 'Serverless-LambdaDLQ': reason.esmInvoked });

@@ -127,4 +127,3 @@ export class RegistryFunction extends Construct {
 
 export const httpTimeout = Duration.seconds(httpTimeoutSeconds);
 export const authorizerTimeout = Duration.seconds(authorizer.timeoutSeconds);
-export const streamTimeout = Duration.seconds(60);

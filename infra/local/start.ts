@@ -30,6 +30,9 @@ async function main(): Promise<void> {
   useLocalStack(settings);
   log(`data in ${settings.dataDir}`);
 
+  // what a test stack may change: see the host below
+  const testStack = process.env.LOCAL_TEST_STACK === 'true';
+  const testLimits = testStack ? testStackLimitsFromEnv() : undefined;
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
       handler: await loadHandler(subscription.entry),
       stateDir: join(settings.dataDir, 'streams'),
       log,
+      ...(testLimits?.timeoutFactor ? { timeoutFactor: testLimits.timeoutFactor } : {}),
     });
     await poller.start();
     stops.push(() => poller.stop());
@@ -97,8 +101,6 @@ async function main(): Promise<void> {
   // JSON of tests/support/local-stack.ts `testStackLimits`), so the revocation test waits seconds,
   // not the deployed 30 s, and the functions' deadlines stretched (the suite runs several stacks
   // on two cores); the deployed values are asserted by the infra tests.
-  const testStack = process.env.LOCAL_TEST_STACK === 'true';
-  const testLimits = testStack ? testStackLimitsFromEnv() : undefined;
   const host = new HttpHost({
     port: settings.port,
     log,

@@ -65,6 +65,8 @@ export interface StreamSubscription {
   entry: string;
   batchSize: number;
   maxBatchingWindowSeconds: number;
+  /** How long one batch may run: its Lambda timeout on AWS, the deadline the local poller gives it. */
+  timeoutSeconds: number;
   /** Retries of a failing batch before it goes to the dead-letter destination. */
   retryAttempts: number;
   maxRecordAgeSeconds: number;

@@ -39,6 +39,8 @@ export interface InvokeOptions {
   /** Function name in the Lambda context. */
   functionName: string;
   records: DynamoDBRecord[];
+  /** The batch's deadline (the subscription's timeout, stretched only for test stacks). */
+  timeoutSeconds: number;
 }
 
 /** Invoke the handler once; the outcome as the event source mapping sees it. */
@@ -46,9 +48,10 @@ export async function invokeHandler({
   handler,
   functionName,
   records,
+  timeoutSeconds,
 }: InvokeOptions): Promise<InvokeOutcome> {
   const event: DynamoDBStreamEvent = { Records: records };
-  const context = lambdaContext(functionName, 900);
+  const context = lambdaContext(functionName, timeoutSeconds);
   let result: unknown;
   try {
     result = await handler(event, context);
@@ -87,6 +90,8 @@ export interface BatchDeliveryOptions {
   subscription: Pick<StreamSubscription, 'retryAttempts' | 'maxRecordAgeSeconds' | 'bisectBatchOnError'>;
   handler: StreamHandler;
   functionName: string;
+  /** Each batch's deadline in seconds. */
+  timeoutSeconds: number;
   /** Pause before retrying a failed batch. */
   retryDelayMs: number;
   /** Aborted when the poller stops: cuts retry pauses short. */
@@ -128,7 +133,12 @@ export async function deliverBatch(batch: BufferedBatch, opts: BatchDeliveryOpti
     const take = indexes.slice(0, Math.max(1, segments[0] ?? indexes.length));
     const lastIndex = take[take.length - 1]!;
     const records = take.map((i) => toLambdaRecord(raw[i]!, opts.source));
-    const outcome = await invokeHandler({ handler: opts.handler, functionName: opts.functionName, records });
+    const outcome = await invokeHandler({
+      handler: opts.handler,
+      functionName: opts.functionName,
+      records,
+      timeoutSeconds: opts.timeoutSeconds,
+    });
 
     if (outcome.kind === 'ok') {
       await commit(raw[lastIndex]!);

@@ -38,6 +38,8 @@ export interface StreamPollerOptions {
   shardRefreshMs?: number;
   /** Function name in the Lambda context (default `local-<subscription name>`). */
   functionName?: string;
+  /** The subscription's timeout multiplied by this (default 1; test stacks only). */
+  timeoutFactor?: number;
 }
 
 export class StreamPoller {
@@ -217,6 +219,7 @@ export class StreamPoller {
       subscription,
       handler,
       functionName: this.opts.functionName ?? `local-${subscription.name}`,
+      timeoutSeconds: subscription.timeoutSeconds * (this.opts.timeoutFactor ?? 1),
       retryDelayMs: this.retryDelayMs,
       signal,
       isStopping,

@@ -57,6 +57,7 @@ export function statisticsSubscription(plugins: readonly CounterPlugin[]): Strea
     entry: 'functions/streams/statistics.ts',
     batchSize: 100,
     maxBatchingWindowSeconds: 1,
+    timeoutSeconds: 60,
     retryAttempts: 5,
     maxRecordAgeSeconds: 6 * 60 * 60,
     bisectBatchOnError: true,

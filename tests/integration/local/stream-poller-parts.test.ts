@@ -185,6 +185,7 @@ describe('deliverBatch', () => {
         return handler(event, context);
       },
       functionName: 'local-test',
+      timeoutSeconds: 60,
       retryDelayMs: 0,
       signal: new AbortController().signal,
       isStopping: () => false,
@@ -210,6 +211,18 @@ describe('deliverBatch', () => {
     expect(h.invoked).toEqual([[1, 3]]);
     // The trailing filtered-out record is processed too.
     expect(h.checkpoints).toEqual(['3', '4']);
+  });
+
+  it('gives each invocation the deadline it is configured with (the subscription’s timeout)', async () => {
+    const remaining: number[] = [];
+    const h = harness(
+      async (_event, context) => {
+        remaining.push(Math.ceil(context.getRemainingTimeInMillis() / 1000));
+      },
+      { timeoutSeconds: 7 },
+    );
+    await deliverBatch(batch([1]), h.opts);
+    expect(remaining).toEqual([7]);
   });
 
   it('checkpoints a batch of filtered-out records without invoking', async () => {

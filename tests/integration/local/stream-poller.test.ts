@@ -25,6 +25,7 @@ const baseSubscription: StreamSubscription = {
   entry: 'unused',
   batchSize: 10,
   maxBatchingWindowSeconds: 0,
+  timeoutSeconds: 60,
   retryAttempts: 2,
   maxRecordAgeSeconds: 3600,
   bisectBatchOnError: true,
